@@ -1,0 +1,80 @@
+//! The formats postmortem reads, with their stable ids and how each is recognised.
+
+use crate::pm2_log::Pm2LogParser;
+use crate::record::LineParser;
+use crate::syslog::SyslogParser;
+
+/// An evidence format. Its [`Format::id`] is what `--as GLOB=FORMAT` takes and what
+/// `postmortem inputs` reports per input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// The PM2 daemon log, `~/.pm2/pm2.log` (and rotated `pm2__*.log`).
+    Pm2Log,
+    /// Syslog-shaped text: auth.log, secure, syslog, messages, kern.log (RFC3164, ISO, RFC5424).
+    Syslog,
+}
+
+impl Format {
+    /// Every format, in a stable order.
+    pub const ALL: &'static [Format] = &[Format::Pm2Log, Format::Syslog];
+
+    /// The stable id (`pm2-log`, `syslog`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Pm2Log => "pm2-log",
+            Format::Syslog => "syslog",
+        }
+    }
+
+    /// The format with this id.
+    pub fn from_id(id: &str) -> Option<Format> {
+        Format::ALL.iter().copied().find(|f| f.id() == id)
+    }
+
+    /// What the format is, for `postmortem formats`.
+    pub fn description(self) -> &'static str {
+        match self {
+            Format::Pm2Log => "PM2 daemon log (~/.pm2/pm2.log), every prefix generation from PM2 0.x to 7.x",
+            Format::Syslog => {
+                "syslog text: auth.log, secure, syslog, messages, kern.log (RFC3164, rsyslog ISO-8601, RFC5424)"
+            }
+        }
+    }
+
+    /// How the sniffer recognises it, for `postmortem formats`.
+    pub fn recognised_by(self) -> &'static str {
+        match self {
+            Format::Pm2Log => {
+                "lines start `YYYY-MM-DDTHH:mm:ss: PM2 log|info|warn|error: `, `[YYYY-MM-DD HH:mm:ss] PM2 …`, \
+                 `[…Z] PM2 …` or, for PM2 ≤ 2.9, `YYYY-MM-DD HH:mm:ss: ` followed by a PM2 message; \
+                 file name pm2.log / pm2__*.log as a hint"
+            }
+            Format::Syslog => {
+                "lines start `Mmm dd HH:MM:SS host tag[pid]:`, `<ISO-8601> host tag[pid]:` or `<PRI>1 ` (RFC5424); \
+                 file names auth.log, secure, syslog, messages, kern.log as a hint"
+            }
+        }
+    }
+
+    /// A fresh parser for one input of this format.
+    pub fn parser(self) -> Box<dyn LineParser + Send> {
+        match self {
+            Format::Pm2Log => Box::<Pm2LogParser>::default(),
+            Format::Syslog => Box::<SyslogParser>::default(),
+        }
+    }
+
+    /// The event kinds this format's parser can emit, with their meanings.
+    pub fn kinds(self) -> Vec<(&'static str, &'static str)> {
+        match self {
+            Format::Pm2Log => crate::pm2_log::KINDS.to_vec(),
+            Format::Syslog => crate::syslog::KINDS.iter().chain(crate::auth::KINDS).copied().collect(),
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}

@@ -1,0 +1,196 @@
+//! Which format an input is, decided from its content first and its name second.
+//!
+//! The sniffer looks at the first [`SNIFF_LINES`] non-blank lines and counts, per format,
+//! the lines whose start matches that format's line grammar. Content decides when one
+//! format matches a fair share of them; the file name is only a hint for inputs whose
+//! content cannot decide (empty, or only continuation lines).
+
+use crate::format::Format;
+use crate::record::split_lines;
+use crate::timefmt::{bsd_timestamp, iso_datetime};
+
+/// How many non-blank lines the sniffer samples.
+pub const SNIFF_LINES: usize = 64;
+
+/// How many bytes of an input the sniffer needs at most.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+
+/// The sniffer's answer: a format (or none) and why, in words for `postmortem inputs`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sniffed {
+    /// The format, if one was recognised.
+    pub format: Option<Format>,
+    /// Why this format (or why none), e.g. `"content: 12 of 12 lines look like pm2-log"`.
+    pub reason: String,
+}
+
+/// Decides the format of an input from its first bytes (`head`, at most [`SNIFF_BYTES`]
+/// are read) and its path (a hint only).
+pub fn sniff(head: &[u8], path: &str) -> Sniffed {
+    let head = &head[..head.len().min(SNIFF_BYTES)];
+    if head.iter().take(8192).any(|&b| b == 0) {
+        return Sniffed { format: None, reason: "binary content (NUL bytes)".into() };
+    }
+    let text = String::from_utf8_lossy(head);
+    // The last line may be cut by the byte limit: drop it unless the head is the whole input.
+    let complete = match text.rfind('\n') {
+        Some(i) if head.len() == SNIFF_BYTES => &text[..i],
+        _ => &text[..],
+    };
+    let mut sampled = 0usize;
+    let mut scores = [0usize; 2];
+    for line in split_lines(complete).filter(|l| !l.trim().is_empty()).take(SNIFF_LINES) {
+        sampled += 1;
+        if looks_like_pm2_log(line) {
+            scores[0] += 1;
+        } else if looks_like_syslog(line) {
+            scores[1] += 1;
+        }
+    }
+    let (best, score) =
+        if scores[0] >= scores[1] { (Format::Pm2Log, scores[0]) } else { (Format::Syslog, scores[1]) };
+    // A fair share: stack traces and continuations may outnumber record lines in a sample.
+    if score > 0 && score * 5 >= sampled {
+        return Sniffed {
+            format: Some(best),
+            reason: format!("content: {score} of {sampled} sampled lines look like {best}"),
+        };
+    }
+    if let Some(format) = by_name(path) {
+        return Sniffed {
+            format: Some(format),
+            reason: format!(
+                "file name (content undecided: {score} of {sampled} sampled lines matched a format)"
+            ),
+        };
+    }
+    let reason = if sampled == 0 {
+        "empty or blank".to_string()
+    } else {
+        format!("no known format in the first {sampled} non-blank lines")
+    };
+    Sniffed { format: None, reason }
+}
+
+/// The format a file name suggests, if any.
+pub fn by_name(path: &str) -> Option<Format> {
+    let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path).to_ascii_lowercase();
+    let stem = name.trim_end_matches(".gz").trim_end_matches(".zst");
+    let stem = stem.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    if stem == "pm2.log" || stem == "pm2" || name.starts_with("pm2__") {
+        return Some(Format::Pm2Log);
+    }
+    const SYSLOG_NAMES: [&str; 7] = ["auth.log", "auth", "secure", "syslog", "messages", "kern.log", "kern"];
+    if SYSLOG_NAMES.contains(&stem) {
+        return Some(Format::Syslog);
+    }
+    None
+}
+
+/// A line starting with one of pm2.log's prefixes.
+fn looks_like_pm2_log(line: &str) -> bool {
+    let line = line.strip_prefix("PM2        | ").unwrap_or(line);
+    let (line, old) = match line.strip_prefix("PM2: ") {
+        Some(rest) => (rest, true),
+        None => (line, false),
+    };
+    let (rest, bracketed) = match line.strip_prefix('[') {
+        Some(rest) => (rest, true),
+        None => (line, false),
+    };
+    let Ok((rest, (_, zone))) = iso_datetime(rest) else { return false };
+    let rest = if bracketed {
+        match rest.strip_prefix(']') {
+            Some(r) => r,
+            None => return false,
+        }
+    } else {
+        match rest.strip_prefix(':') {
+            Some(r) => r,
+            None => return false,
+        }
+    };
+    if zone.is_some() && !bracketed {
+        return false;
+    }
+    if rest.starts_with(" PM2 ") {
+        return true;
+    }
+    // PM2 ≤ 2.9 had no level tag: accept it only with a message PM2 writes.
+    const OLD_MESSAGES: [&str; 6] =
+        ["App ", "Stopping app:", "Starting execution", "pid=", "Process ", "Script "];
+    old || OLD_MESSAGES.iter().any(|m| rest.strip_prefix(' ').is_some_and(|r| r.starts_with(m)))
+}
+
+/// A line starting with a syslog header (RFC3164, ISO-8601 + host, or RFC5424 `<PRI>1 `).
+fn looks_like_syslog(line: &str) -> bool {
+    let line = match line.strip_prefix('<') {
+        Some(rest) => match rest.find('>') {
+            Some(i) if i <= 3 && rest[..i].bytes().all(|b| b.is_ascii_digit()) => &rest[i + 1..],
+            _ => return false,
+        },
+        None => line,
+    };
+    if let Some(rest) = line.strip_prefix("1 ") {
+        return iso_datetime(rest).is_ok();
+    }
+    let rest = if let Ok((rest, _)) = bsd_timestamp(line) {
+        rest
+    } else if let Ok((rest, _)) = iso_datetime(line) {
+        rest
+    } else {
+        return false;
+    };
+    // Then a space, a host and/or a tag, ending in `:` within the next two words.
+    let Some(rest) = rest.strip_prefix(' ') else { return false };
+    let mut words = rest.split(' ').filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or("");
+    let second = words.next().unwrap_or("");
+    !first.is_empty() && (first.ends_with(':') || second.ends_with(':') || first.ends_with(']'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pm2_prefixes_of_every_generation() {
+        for line in [
+            "2024-01-15T10:23:45: PM2 log: App [api:0] online",
+            "[2018-05-07 16:21:11] PM2 error: Error: spawn node ENOENT",
+            "[2018-08-15T23:22:51.130Z] PM2 log: Deleting process 0",
+            "2017-03-21 14:16:26: Stopping app:iotmonitagent id:0",
+            "PM2: 2016-05-10 20:38:47: App name:app id:1 online",
+        ] {
+            assert!(looks_like_pm2_log(line), "{line}");
+            assert!(!looks_like_syslog(line), "{line}");
+        }
+        // An app log with `time: true` is not pm2.log.
+        assert!(!looks_like_pm2_log("2026-11-28T07:02:11: tick 0"));
+    }
+
+    #[test]
+    fn syslog_headers() {
+        for line in [
+            "Mar 22 07:13:10 node0 sshd[16182]: Accepted publickey for id_17 from 1.2.3.4 port 1 ssh2",
+            "2026-04-10T04:46:09.476922+00:00 Ubuntu sudo: vboxuser : TTY=pts/1",
+            "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - msg",
+            "Jun 13 16:33:35 haproxy[73411]: hello",
+        ] {
+            assert!(looks_like_syslog(line), "{line}");
+            assert!(!looks_like_pm2_log(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn content_beats_name_and_name_is_a_fallback() {
+        let pm2 = b"2024-01-15T10:23:45: PM2 log: App [api:0] online\n";
+        assert_eq!(sniff(pm2, "logs/auth.log").format, Some(Format::Pm2Log));
+        assert_eq!(sniff(b"    at foo (x.js:1:1)\n", "x/pm2.log").format, Some(Format::Pm2Log));
+        assert_eq!(sniff(b"", "var/log/auth.log.2.gz").format, Some(Format::Syslog));
+        let none = sniff(b"hello world\n", "notes.txt");
+        assert_eq!(none.format, None);
+        assert!(none.reason.contains("no known format"), "{}", none.reason);
+        assert_eq!(sniff(b"\x00\x01ELF", "pm2.log").format, None);
+    }
+}
