@@ -1,0 +1,296 @@
+//! The command line: arguments in, library calls out, exit codes. Nothing else.
+
+use std::fs;
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::{anyhow, Context, Result};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use clap::{Args, Parser, Subcommand};
+use postmortem_parsers::Format;
+
+use crate::clock::TimeOptions;
+use crate::evidence::LoadOptions;
+use crate::report::{self, inputs::InputsFormat, timeline::TimelineFormat};
+use crate::timeline::{self, Filter};
+
+/// Exit code: the command ran.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the command line was wrong.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: nothing in the evidence could be used.
+pub const EXIT_NO_EVIDENCE: i32 = 3;
+
+/// postmortem reads the evidence of a PM2 / CI incident (pm2.log, auth.log, …), merges it
+/// into one UTC timeline and shows what happened, when, with every line cited.
+#[derive(Debug, Parser)]
+#[command(name = "postmortem", version, about, long_about = None)]
+#[command(after_help = "EVIDENCE is any mix of files, directories (read recursively), .gz/.zst files \
+and .zip/.tar/.tar.gz archives (read in place). Formats are recognised by content; see `postmortem formats`.\n\n\
+Exit codes: 0 ok, 2 bad command line, 3 no usable evidence.\n\n\
+Example: postmortem timeline samples/2026-02-17-pm2-delete-all --since '2026-02-17 14:00'")]
+pub struct Cli {
+    /// Worker threads (default: one per core). Results are identical for any value.
+    #[arg(long, global = true, value_name = "N")]
+    jobs: Option<usize>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Merge all evidence into one UTC timeline and print it.
+    Timeline(TimelineArgs),
+    /// Show each input: format, SHA-256, line accounting, events, time span, assumptions.
+    Inputs(InputsArgs),
+    /// List the formats postmortem reads, how each is recognised, and the event kinds.
+    Formats,
+}
+
+/// Options shared by every command that reads evidence.
+#[derive(Debug, Args)]
+struct EvidenceArgs {
+    /// Evidence files, directories or archives.
+    #[arg(required = true, value_name = "EVIDENCE")]
+    evidence: Vec<PathBuf>,
+
+    /// Zone of local times that carry no offset (IANA name, e.g. Europe/Berlin). Never
+    /// overrides an explicit offset or a PM2 banner offset. Default: the manifest's
+    /// timezone, else UTC.
+    #[arg(long, value_name = "ZONE")]
+    tz: Option<String>,
+
+    /// Year of each year-less syslog file's first line (default: taken from the file's
+    /// modification time as the year of its last line).
+    #[arg(long, value_name = "YYYY")]
+    year: Option<i32>,
+
+    /// Force a format for inputs whose path matches GLOB, e.g. --as '*.txt=syslog'.
+    /// Repeatable. Format ids: see `postmortem formats`.
+    #[arg(long = "as", value_name = "GLOB=FORMAT")]
+    force: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct TimelineArgs {
+    #[command(flatten)]
+    evidence: EvidenceArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: TimelineFormat,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Keep events at or after T: RFC3339, or YYYY-MM-DD[ HH:MM[:SS]] in UTC.
+    #[arg(long, value_name = "T")]
+    since: Option<String>,
+
+    /// Keep events at or before T (a bare date means the end of that day).
+    #[arg(long, value_name = "T")]
+    until: Option<String>,
+
+    /// Keep only these sources (pm2, auth, syslog, kernel, …). Repeatable.
+    #[arg(long, value_name = "SOURCE")]
+    source: Vec<String>,
+
+    /// Keep only events of PM2 apps whose name matches (a name or a glob like 'flyer-*').
+    #[arg(long, value_name = "NAME_OR_GLOB")]
+    app: Option<String>,
+
+    /// Keep only events whose message matches this regular expression.
+    #[arg(long, value_name = "REGEX")]
+    grep: Option<String>,
+
+    /// Also list the lines no parser understood, with file, line and reason.
+    #[arg(long)]
+    show_unparsed: bool,
+}
+
+#[derive(Debug, Args)]
+struct InputsArgs {
+    #[command(flatten)]
+    evidence: EvidenceArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: InputsFormat,
+}
+
+/// A mistake on the command line (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct UsageError(String);
+
+fn usage(msg: impl Into<String>) -> anyhow::Error {
+    UsageError(msg.into()).into()
+}
+
+/// Runs the command line and returns the process exit code. Errors are printed as one
+/// line on standard error.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match execute(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let code = if e.downcast_ref::<UsageError>().is_some() { EXIT_USAGE } else { 1 };
+            eprintln!("postmortem: {e:#}");
+            code
+        }
+    }
+}
+
+fn execute(cli: Cli) -> Result<i32> {
+    if let Some(jobs) = cli.jobs {
+        if jobs == 0 {
+            return Err(usage("--jobs must be at least 1"));
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global()
+            .context("cannot start the worker threads")?;
+    }
+    match cli.command {
+        Command::Formats => {
+            let stdout = io::stdout();
+            report::formats::write(&mut stdout.lock())?;
+            Ok(EXIT_OK)
+        }
+        Command::Inputs(args) => {
+            let timeline = build(&args.evidence)?;
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            report::inputs::write(&mut out, &timeline, args.format, report::table::terminal_width())?;
+            out.flush()?;
+            Ok(if timeline.has_usable_evidence() { EXIT_OK } else { no_evidence() })
+        }
+        Command::Timeline(args) => timeline_command(args),
+    }
+}
+
+fn no_evidence() -> i32 {
+    eprintln!("postmortem: no usable evidence: nothing recognised (run `postmortem inputs` to see why each input was skipped, or force a format with --as GLOB=FORMAT)");
+    EXIT_NO_EVIDENCE
+}
+
+fn build(args: &EvidenceArgs) -> Result<timeline::Timeline> {
+    let tz = match &args.tz {
+        Some(name) => Some(name.parse::<Tz>().map_err(|_| {
+            usage(format!(
+                "--tz {name:?} is not an IANA time zone name (try Europe/Berlin, America/New_York or UTC)"
+            ))
+        })?),
+        None => None,
+    };
+    let mut forced = Vec::new();
+    for spec in &args.force {
+        let (glob, format) = spec
+            .rsplit_once('=')
+            .ok_or_else(|| usage(format!("--as {spec:?} must look like GLOB=FORMAT, e.g. '*.txt=syslog'")))?;
+        let format = Format::from_id(format).ok_or_else(|| {
+            let ids: Vec<&str> = Format::ALL.iter().map(|f| f.id()).collect();
+            usage(format!("--as: unknown format {format:?}; known formats: {}", ids.join(", ")))
+        })?;
+        let glob = globset::Glob::new(glob).map_err(|e| usage(format!("--as: bad glob {glob:?}: {e}")))?;
+        forced.push((glob.compile_matcher(), format));
+    }
+    let load = LoadOptions { forced, ..LoadOptions::default() };
+    let time = TimeOptions { tz, year: args.year };
+    let timeline = timeline::build(&args.evidence, &load, &time);
+    for input in timeline.bundles.iter().flat_map(|b| &b.inputs) {
+        if let crate::evidence::InputStatus::Failed(why) = &input.status {
+            eprintln!("postmortem: {}: {why}", input.file);
+        }
+    }
+    Ok(timeline)
+}
+
+fn timeline_command(args: TimelineArgs) -> Result<i32> {
+    let filter = Filter {
+        since: args.since.as_deref().map(|t| parse_instant(t, false)).transpose()?,
+        until: args.until.as_deref().map(|t| parse_instant(t, true)).transpose()?,
+        sources: args.source.clone(),
+        app: args
+            .app
+            .as_deref()
+            .map(|g| globset::Glob::new(g).map(|g| g.compile_matcher()))
+            .transpose()
+            .map_err(|e| usage(format!("--app: {e}")))?,
+        grep: args
+            .grep
+            .as_deref()
+            .map(regex::Regex::new)
+            .transpose()
+            .map_err(|e| usage(format!("--grep is not a valid regular expression: {e}")))?,
+    };
+    let timeline = build(&args.evidence)?;
+    if !timeline.has_usable_evidence() {
+        return Ok(no_evidence());
+    }
+    let (mut out, width): (Box<dyn Write>, usize) = match &args.output {
+        Some(path) => (
+            Box::new(BufWriter::new(
+                fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+            )),
+            usize::MAX / 4,
+        ),
+        None => {
+            let stdout = io::stdout();
+            let width = if stdout.is_terminal() { report::table::terminal_width() } else { 160 };
+            (Box::new(BufWriter::new(stdout.lock())), width)
+        }
+    };
+    report::timeline::write(&mut out, timeline.filtered(&filter), args.format, width)?;
+    if args.show_unparsed {
+        report::timeline::write_unparsed(&mut out, &timeline)?;
+    }
+    out.flush()?;
+    Ok(EXIT_OK)
+}
+
+/// Parses `--since`/`--until`: RFC3339, or `YYYY-MM-DD[ HH:MM[:SS]]` in UTC.
+fn parse_instant(text: &str, end_of_day: bool) -> Result<DateTime<Utc>> {
+    let t = text.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"] {
+        if let Ok(n) = NaiveDateTime::parse_from_str(t, format) {
+            return Ok(n.and_utc());
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        let n = if end_of_day { d.and_hms_micro_opt(23, 59, 59, 999_999) } else { d.and_hms_opt(0, 0, 0) };
+        return n.map(|n| n.and_utc()).ok_or_else(|| anyhow!("bad date"));
+    }
+    Err(usage(format!(
+        "cannot read the time {text:?}: use RFC3339 (2026-02-17T14:31:06Z, 2026-02-17T15:31:06+01:00) or YYYY-MM-DD[ HH:MM[:SS]] in UTC"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants() {
+        let t = |s, e| parse_instant(s, e).unwrap().to_rfc3339();
+        assert_eq!(t("2026-02-17T15:31:06+01:00", false), "2026-02-17T14:31:06+00:00");
+        assert_eq!(t("2026-02-17 14:31", false), "2026-02-17T14:31:00+00:00");
+        assert_eq!(t("2026-02-17", false), "2026-02-17T00:00:00+00:00");
+        assert_eq!(t("2026-02-17", true), "2026-02-17T23:59:59.999999+00:00");
+        let err = parse_instant("yesterday", false).unwrap_err();
+        assert!(err.downcast_ref::<UsageError>().is_some());
+    }
+}

@@ -1,0 +1,354 @@
+//! Turning times as written into UTC instants, and saying what was assumed to do it.
+//!
+//! Rules (also in the README):
+//! - An explicit offset on the line is exact.
+//! - A zone-less local time uses, in order: the offset the file itself states for it (a PM2
+//!   daemon banner), `--tz`, the manifest's `timezone`, UTC. An ambiguous local time (DST
+//!   fold) takes the earlier instant; a nonexistent one (DST gap) is moved forward past the
+//!   gap. Each case is recorded.
+//! - A year-less time gets its year from `--year` (the year of the input's first such line)
+//!   or else from the input's mtime (the year of its last such line). Walking the input, the
+//!   year goes up where the month drops by two or more (Dec → Jan), so small reorderings do
+//!   not roll it.
+
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+use postmortem_parsers::RawTime;
+use rayon::prelude::*;
+
+use crate::evidence::{Bundle, Input, InputStatus};
+
+/// The time options a person gives.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TimeOptions {
+    /// `--tz`: the zone of zone-less local times without a banner.
+    pub tz: Option<Tz>,
+    /// `--year`: the year of each input's first year-less line.
+    pub year: Option<i32>,
+}
+
+/// The zone used for zone-less local times, and why.
+#[derive(Clone, Copy, Debug)]
+struct Zone {
+    tz: Tz,
+    why: &'static str,
+}
+
+/// Resolves every event time of a bundle to UTC and records the assumptions per input.
+pub fn resolve_bundle(bundle: &mut Bundle, options: &TimeOptions) {
+    let mut bundle_notes = Vec::new();
+    let zone = match (options.tz, bundle.manifest.as_ref().and_then(|m| m.timezone.as_deref())) {
+        (Some(tz), _) => Zone { tz, why: "--tz" },
+        (None, Some(name)) => match name.parse::<Tz>() {
+            Ok(tz) => Zone { tz, why: "the manifest's timezone" },
+            Err(_) => {
+                bundle_notes.push(format!(
+                    "the manifest's timezone {name:?} is not an IANA zone name; zone-less times read as UTC"
+                ));
+                Zone { tz: Tz::UTC, why: "default (no usable zone given)" }
+            }
+        },
+        (None, None) => Zone { tz: Tz::UTC, why: "default (no --tz, no manifest timezone)" },
+    };
+    bundle.inputs.par_iter_mut().for_each(|input| {
+        if input.status == InputStatus::Parsed {
+            resolve_input(input, zone, options.year);
+        }
+    });
+    if let Some(first) = bundle.inputs.iter_mut().find(|i| i.status == InputStatus::Parsed) {
+        first.assumptions.splice(0..0, bundle_notes);
+    }
+}
+
+fn resolve_input(input: &mut Input, zone: Zone, year: Option<i32>) {
+    let years = infer_years(input, zone, year);
+    let mut notes = Notes::default();
+    let mut year_iter = years.iter();
+    for event in &mut input.events {
+        event.time = match event.raw_time {
+            RawTime::None => None,
+            RawTime::Exact { local, offset_secs } => {
+                Some((local - Duration::seconds(offset_secs.into())).and_utc())
+            }
+            RawTime::Local { local, file_offset: Some(fo) } => {
+                notes.banner(fo.offset_secs, fo.line, event.line);
+                Some((local - Duration::seconds(fo.offset_secs.into())).and_utc())
+            }
+            RawTime::Local { local, file_offset: None } => {
+                notes.zoned(event.line);
+                to_utc(local, zone.tz, event.line, &mut notes)
+            }
+            RawTime::NoYear { month, day, time } => {
+                let year = year_iter.next().copied().flatten();
+                match year.and_then(|y| NaiveDate::from_ymd_opt(y, month, day)) {
+                    Some(date) => {
+                        notes.zoned(event.line);
+                        to_utc(date.and_time(time), zone.tz, event.line, &mut notes)
+                    }
+                    None => {
+                        if let Some(y) = year {
+                            notes.other.push(format!(
+                                "line {}: {month:02}-{day:02} does not exist in {y}; left undated",
+                                event.line
+                            ));
+                        }
+                        None
+                    }
+                }
+            }
+        };
+    }
+    input.assumptions.extend(notes.into_words(zone));
+    input.assumptions.extend(years_words(input, year, &years));
+}
+
+/// One year per year-less event of the input, in file order (`None`: no year known).
+fn infer_years(input: &Input, zone: Zone, year: Option<i32>) -> Vec<Option<i32>> {
+    let months: Vec<(u32, u32)> = input
+        .events
+        .iter()
+        .filter_map(|e| match e.raw_time {
+            RawTime::NoYear { month, day, .. } => Some((month, day)),
+            _ => None,
+        })
+        .collect();
+    if months.is_empty() {
+        return Vec::new();
+    }
+    // Relative years: +1 where the month drops by two or more; -1 for an out-of-order
+    // December right after a January that had rolled (plaso's rule).
+    let mut relative = Vec::with_capacity(months.len());
+    let mut current = 0i32;
+    let mut last_month = months[0].0;
+    for &(month, _) in &months {
+        if month + 1 < last_month {
+            current += 1;
+        } else if current > 0 && last_month == 1 && month == 12 {
+            current -= 1;
+        }
+        relative.push(current);
+        last_month = month;
+    }
+    let base = match (year, input.mtime) {
+        (Some(y), _) => Some(y),
+        (None, Some(mtime)) => {
+            let local = mtime.time.with_timezone(&zone.tz);
+            let &(last_month, last_day) = months.last().expect("not empty");
+            let last_year = if (last_month, last_day) <= (local.month(), local.day()) {
+                local.year()
+            } else {
+                local.year() - 1
+            };
+            Some(last_year - relative.last().copied().unwrap_or(0))
+        }
+        (None, None) => None,
+    };
+    relative.into_iter().map(|r| base.map(|b| b + r)).collect()
+}
+
+fn years_words(input: &Input, year: Option<i32>, years: &[Option<i32>]) -> Vec<String> {
+    let (Some(Some(first)), Some(Some(last))) = (years.first(), years.last()) else {
+        if !years.is_empty() {
+            return vec![format!(
+                "{} year-less lines left undated: no --year and no file time (pass --year YYYY)",
+                years.len()
+            )];
+        }
+        return Vec::new();
+    };
+    let span = if first == last { format!("{first}") } else { format!("{first}–{last}") };
+    let why = match (year, input.mtime) {
+        (Some(y), _) => format!("--year {y} taken as the year of the first year-less line"),
+        (None, Some(m)) => format!(
+            "the {} mtime {} taken as the time of the last year-less line",
+            m.source.label(),
+            m.time.format("%Y-%m-%dT%H:%M:%SZ")
+        ),
+        (None, None) => unreachable!("years were inferred"),
+    };
+    vec![format!("year-less syslog times: year {span} ({why})")]
+}
+
+/// Converts a local wall-clock time in `tz` to UTC, noting folds and gaps.
+fn to_utc(local: NaiveDateTime, tz: Tz, line: u64, notes: &mut Notes) -> Option<DateTime<Utc>> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(earlier, _) => {
+            notes.other.push(format!(
+                "line {line}: local time {local} happens twice in {tz} (DST fold); took the earlier instant"
+            ));
+            Some(earlier.with_timezone(&Utc))
+        }
+        LocalResult::None => {
+            // In a DST gap: read it with the offset in force just before the gap.
+            let before = tz.offset_from_utc_datetime(&(local - Duration::hours(3)));
+            let offset = before.fix().local_minus_utc();
+            notes.other.push(format!(
+                "line {line}: local time {local} does not exist in {tz} (DST gap); read with the offset before the gap"
+            ));
+            Some((local - Duration::seconds(offset.into())).and_utc())
+        }
+    }
+}
+
+/// What the clock had to assume for one input, gathered while resolving.
+#[derive(Default)]
+struct Notes {
+    /// (offset, banner line, first line, last line, count) per banner used.
+    banners: Vec<(i32, u64, u64, u64, u64)>,
+    /// (first line, last line, count) of zone-less times read in the chosen zone.
+    zoned: Option<(u64, u64, u64)>,
+    other: Vec<String>,
+}
+
+impl Notes {
+    fn banner(&mut self, offset: i32, banner_line: u64, line: u64) {
+        match self.banners.last_mut() {
+            Some(b) if b.0 == offset && b.1 == banner_line => {
+                b.3 = line;
+                b.4 += 1;
+            }
+            _ => self.banners.push((offset, banner_line, line, line, 1)),
+        }
+    }
+
+    fn zoned(&mut self, line: u64) {
+        match &mut self.zoned {
+            Some(z) => {
+                z.1 = line;
+                z.2 += 1;
+            }
+            None => self.zoned = Some((line, line, 1)),
+        }
+    }
+
+    fn into_words(self, zone: Zone) -> Vec<String> {
+        let mut words = Vec::new();
+        for (offset, banner_line, first, last, count) in self.banners {
+            words.push(format!(
+                "{count} local times (lines {first}–{last}) read with the offset {} of the PM2 daemon banner on line {banner_line}",
+                offset_text(offset)
+            ));
+        }
+        if let Some((first, last, count)) = self.zoned {
+            let hint = if zone.tz == Tz::UTC && zone.why.starts_with("default") {
+                " — pass --tz ZONE if the host's clock was not on UTC"
+            } else {
+                ""
+            };
+            words.push(format!(
+                "{count} zone-less local times (lines {first}–{last}) read as {} (from {}){hint}",
+                zone.tz, zone.why
+            ));
+        }
+        words.extend(self.other);
+        words
+    }
+}
+
+/// `+05:30` from seconds east of UTC.
+pub fn offset_text(secs: i32) -> String {
+    let sign = if secs < 0 { '-' } else { '+' };
+    let abs = secs.unsigned_abs();
+    format!("{sign}{:02}:{:02}", abs / 3600, abs % 3600 / 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Event, Provenance};
+    use crate::evidence::{Mtime, MtimeSource};
+    use chrono::NaiveTime;
+    use postmortem_parsers::{FileOffset, Record};
+    use std::sync::Arc;
+
+    fn input_with(times: &[RawTime], mtime: Option<&str>) -> Input {
+        let prov = Arc::new(Provenance { file: "f".into(), sha256: "s".into() });
+        let mut input = crate::evidence::tests_support::input("f");
+        input.mtime = mtime.map(|m| Mtime { time: m.parse().unwrap(), source: MtimeSource::Filesystem });
+        for (i, t) in times.iter().enumerate() {
+            input
+                .events
+                .push(Event::from_record(Record::new(i as u64 + 1, *t, "syslog", "message", "m"), &prov));
+        }
+        input
+    }
+
+    fn noyear(month: u32, day: u32) -> RawTime {
+        RawTime::NoYear { month, day, time: NaiveTime::from_hms_opt(12, 0, 0).unwrap() }
+    }
+
+    fn times(input: &Input) -> Vec<String> {
+        input.events.iter().map(|e| e.time_text().unwrap_or_else(|| "-".into())).collect()
+    }
+
+    #[test]
+    fn year_from_mtime_is_the_last_lines_year_and_rolls_over() {
+        let mut input =
+            input_with(&[noyear(12, 30), noyear(12, 31), noyear(1, 1)], Some("2027-01-02T00:00:00Z"));
+        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test" }, None);
+        assert_eq!(
+            times(&input),
+            ["2026-12-30T12:00:00.000000Z", "2026-12-31T12:00:00.000000Z", "2027-01-01T12:00:00.000000Z"]
+        );
+        assert!(input.assumptions.iter().any(|a| a.contains("year 2026–2027")), "{:?}", input.assumptions);
+    }
+
+    #[test]
+    fn year_option_sets_the_first_line_and_small_reorders_do_not_roll() {
+        let mut input = input_with(&[noyear(4, 30), noyear(5, 1), noyear(4, 30)], None);
+        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test" }, Some(2019));
+        assert_eq!(
+            times(&input),
+            ["2019-04-30T12:00:00.000000Z", "2019-05-01T12:00:00.000000Z", "2019-04-30T12:00:00.000000Z"]
+        );
+    }
+
+    #[test]
+    fn last_line_after_mtime_day_belongs_to_the_previous_year() {
+        // Rotated just after New Year: the last line is from December of the year before.
+        let mut input = input_with(&[noyear(12, 31)], Some("2027-01-01T00:05:00Z"));
+        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test" }, None);
+        assert_eq!(times(&input), ["2026-12-31T12:00:00.000000Z"]);
+    }
+
+    #[test]
+    fn no_year_at_all_leaves_undated_and_says_so() {
+        let mut input = input_with(&[noyear(3, 1)], None);
+        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test" }, None);
+        assert_eq!(times(&input), ["-"]);
+        assert!(input.assumptions[0].contains("pass --year"), "{:?}", input.assumptions);
+    }
+
+    #[test]
+    fn banner_offset_wins_and_zone_handles_dst() {
+        let local = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let mut input = input_with(
+            &[
+                RawTime::Local {
+                    local: local("2026-11-28 07:02:10"),
+                    file_offset: Some(FileOffset { offset_secs: 19800, line: 3 }),
+                },
+                RawTime::Local { local: local("2026-10-25 02:30:00"), file_offset: None },
+                RawTime::Local { local: local("2026-03-29 02:30:00"), file_offset: None },
+                RawTime::Exact { local: local("2026-02-17 14:31:06"), offset_secs: -5 * 3600 },
+            ],
+            None,
+        );
+        resolve_input(&mut input, Zone { tz: berlin, why: "--tz" }, None);
+        assert_eq!(
+            times(&input),
+            [
+                "2026-11-28T01:32:10.000000Z",
+                "2026-10-25T00:30:00.000000Z",
+                "2026-03-29T01:30:00.000000Z",
+                "2026-02-17T19:31:06.000000Z"
+            ]
+        );
+        let all = input.assumptions.join("\n");
+        assert!(all.contains("offset +05:30 of the PM2 daemon banner on line 3"), "{all}");
+        assert!(all.contains("DST fold"), "{all}");
+        assert!(all.contains("DST gap"), "{all}");
+    }
+}

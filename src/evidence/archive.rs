@@ -1,0 +1,275 @@
+//! Containers: gzip and zstd streams, tar and zip archives, read in place and recursively.
+//!
+//! Every input (a file on disk or an archive member) is hashed as stored, then peeled:
+//! compressed layers are decoded as streams, a tar is walked entry by entry, a zip through
+//! its central directory. What remains is a plain stream handed to the parser.
+
+use std::fs;
+use std::io::{self, Cursor, Read, Seek};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use flate2::read::GzDecoder;
+
+use super::manifest::Manifest;
+use super::window::HashingReader;
+use super::{
+    io_words, is_root_manifest, parse_stream, seal, Input, InputStatus, LoadOptions, Mtime, MtimeSource,
+};
+
+/// How deep archives may nest (a tar in a zip in a tar…) before we stop descending.
+const MAX_DEPTH: u32 = 4;
+
+/// Largest manifest read, and largest zip buffered from inside another container.
+const MAX_MANIFEST_BYTES: u64 = 16 << 20;
+const MAX_NESTED_ZIP_BYTES: u64 = 1 << 30;
+
+/// Where an input's bytes come from.
+pub(super) enum Source<'r> {
+    /// A file on disk (seekable: a zip is read through its central directory).
+    File(fs::File),
+    /// A member stream of an enclosing archive.
+    Stream(&'r mut dyn Read),
+}
+
+/// Names and metadata of one input about to be read.
+pub(super) struct Member {
+    pub display: String,
+    pub bundle_path: String,
+    pub mtime: Option<Mtime>,
+}
+
+/// The container shape of a decoded stream, decided from its first bytes.
+enum Shape {
+    Tar,
+    Zip,
+    Plain,
+}
+
+fn shape(head: &[u8]) -> Shape {
+    if head.len() >= 262 && &head[257..262] == b"ustar" {
+        Shape::Tar
+    } else if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        Shape::Zip
+    } else {
+        Shape::Plain
+    }
+}
+
+/// A stream whose first bytes were read ahead and are yielded again.
+type Peeked<R> = io::Chain<Cursor<Vec<u8>>, R>;
+
+/// Reads up to `n` bytes without losing them: returns them and a reader that yields them again.
+fn peek<R: Read>(mut reader: R, n: usize) -> io::Result<(Vec<u8>, Peeked<R>)> {
+    let mut head = Vec::with_capacity(n);
+    (&mut reader).take(n as u64).read_to_end(&mut head)?;
+    Ok((head.clone(), Cursor::new(head).chain(reader)))
+}
+
+/// Loads one input and, for archives, its members, appending them to `out`.
+pub(super) fn load_stream(
+    source: Source<'_>,
+    member: Member,
+    options: &LoadOptions,
+    depth: u32,
+    out: &mut Vec<Input>,
+) {
+    let index = out.len();
+    let mut input = Input::new(member.display.clone(), member.bundle_path.clone());
+    input.mtime = member.mtime;
+    out.push(input);
+    let result = match source {
+        Source::File(mut file) => {
+            let mut magic = [0u8; 4];
+            let n = read_up_to(&mut file, &mut magic);
+            let rewound = file.rewind();
+            match (n, rewound) {
+                (Ok(4), Ok(())) if matches!(shape(&magic), Shape::Zip) => {
+                    load_zip_file(file, index, options, depth, out)
+                }
+                (_, Err(e)) | (Err(e), _) => Err(e),
+                _ => load_layers(&mut file, index, options, depth, out),
+            }
+        }
+        Source::Stream(reader) => load_layers(reader, index, options, depth, out),
+    };
+    if let Err(e) = result {
+        let input = &mut out[index];
+        input.status = InputStatus::Failed(format!(
+            "cannot read: {} (the file may be corrupt or truncated)",
+            io_words(&e)
+        ));
+    }
+    seal(&mut out[index]);
+}
+
+fn read_up_to(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Hashes the raw bytes, peels compression, then walks a tar or parses a plain stream.
+fn load_layers(
+    raw: &mut dyn Read,
+    index: usize,
+    options: &LoadOptions,
+    depth: u32,
+    out: &mut Vec<Input>,
+) -> io::Result<()> {
+    let mut hashing = HashingReader::new(raw);
+    {
+        let (head, stream) = peek(&mut hashing, 512)?;
+        let mut gzip_mtime = None;
+        let (head, mut decoded): (Vec<u8>, Box<dyn Read + '_>) = if head.starts_with(&[0x1f, 0x8b]) {
+            let (decoded_head, chain) = peek(GzDecoder::new(stream), 512)?;
+            gzip_mtime = chain.get_ref().1.header().map(|h| h.mtime()).filter(|&t| t > 0);
+            (decoded_head, Box::new(chain))
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            let decoder = ruzstd::decoding::StreamingDecoder::new(stream)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("zstd: {e}")))?;
+            let (decoded_head, chain) = peek(decoder, 512)?;
+            (decoded_head, Box::new(chain))
+        } else {
+            (head, Box::new(stream))
+        };
+        if let Some(secs) = gzip_mtime {
+            let input = &mut out[index];
+            if input.mtime.is_none_or(|m| m.source > MtimeSource::GzipHeader) {
+                if let Some(time) = DateTime::<Utc>::from_timestamp(secs as i64, 0) {
+                    input.mtime = Some(Mtime { time, source: MtimeSource::GzipHeader });
+                }
+            }
+        }
+        let root_manifest = is_root_manifest(&out[index].bundle_path);
+        match shape(&head) {
+            _ if root_manifest => read_manifest(&mut decoded, &mut out[index])?,
+            Shape::Tar if depth < MAX_DEPTH => load_tar(&mut decoded, index, options, depth, out)?,
+            Shape::Zip if depth < MAX_DEPTH => {
+                let mut bytes = Vec::new();
+                decoded.take(MAX_NESTED_ZIP_BYTES).read_to_end(&mut bytes)?;
+                load_zip(Cursor::new(bytes), index, options, depth, out)?;
+            }
+            Shape::Tar | Shape::Zip => {
+                out[index].status =
+                    InputStatus::Skipped(format!("archive nested deeper than {MAX_DEPTH} levels"));
+            }
+            Shape::Plain => parse_stream(&mut decoded, &mut out[index], options)?,
+        }
+    }
+    let (sha, size) = hashing.finish()?;
+    out[index].sha256 = sha;
+    out[index].size = size;
+    Ok(())
+}
+
+fn read_manifest(reader: &mut dyn Read, input: &mut Input) -> io::Result<()> {
+    let mut bytes = Vec::new();
+    reader.take(MAX_MANIFEST_BYTES).read_to_end(&mut bytes)?;
+    input.format_reason = "bundle manifest".into();
+    match Manifest::parse(&bytes) {
+        Ok(manifest) => {
+            input.status = InputStatus::Manifest;
+            input.manifest = Some(manifest);
+        }
+        Err(reason) => input.status = InputStatus::Failed(format!("{reason} (fix or remove it)")),
+    }
+    Ok(())
+}
+
+fn member_names(container: &Input, path: &str) -> (String, String) {
+    let path = path.trim_start_matches("./").to_string();
+    (format!("{}!/{}", container.file, path), path)
+}
+
+fn load_tar(
+    reader: &mut dyn Read,
+    index: usize,
+    options: &LoadOptions,
+    depth: u32,
+    out: &mut Vec<Input>,
+) -> io::Result<()> {
+    out[index].status = InputStatus::Archive;
+    out[index].format_reason = "tar archive".into();
+    let mut archive = tar::Archive::new(reader);
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        if !entry.header().entry_type().is_file() {
+            continue;
+        }
+        let path = entry.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        let (display, bundle_path) = member_names(&out[index], &path);
+        let mtime = entry
+            .header()
+            .mtime()
+            .ok()
+            .and_then(|t| DateTime::<Utc>::from_timestamp(t as i64, 0))
+            .map(|time| Mtime { time, source: MtimeSource::TarHeader });
+        load_stream(
+            Source::Stream(&mut entry),
+            Member { display, bundle_path, mtime },
+            options,
+            depth + 1,
+            out,
+        );
+    }
+    Ok(())
+}
+
+fn load_zip_file(
+    mut file: fs::File,
+    index: usize,
+    options: &LoadOptions,
+    depth: u32,
+    out: &mut Vec<Input>,
+) -> io::Result<()> {
+    let (sha, size) = HashingReader::new(&mut file).finish()?;
+    file.rewind()?;
+    load_zip(file, index, options, depth, out)?;
+    out[index].sha256 = sha;
+    out[index].size = size;
+    Ok(())
+}
+
+fn load_zip<R: Read + Seek>(
+    reader: R,
+    index: usize,
+    options: &LoadOptions,
+    depth: u32,
+    out: &mut Vec<Input>,
+) -> io::Result<()> {
+    out[index].status = InputStatus::Archive;
+    out[index].format_reason = "zip archive".into();
+    let mut archive = zip::ZipArchive::new(reader).map_err(zip_error)?;
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).map_err(zip_error)?;
+        if !file.is_file() {
+            continue;
+        }
+        let (display, bundle_path) = member_names(&out[index], file.name());
+        // Zip times are local wall-clock times with no zone: good enough for a year.
+        let mtime = file.last_modified().and_then(|t| {
+            NaiveDate::from_ymd_opt(t.year().into(), t.month().into(), t.day().into())
+                .and_then(|d| d.and_hms_opt(t.hour().into(), t.minute().into(), t.second().into()))
+                .map(|n| Mtime { time: n.and_utc(), source: MtimeSource::ZipEntry })
+        });
+        load_stream(
+            Source::Stream(&mut file),
+            Member { display, bundle_path, mtime },
+            options,
+            depth + 1,
+            out,
+        );
+    }
+    Ok(())
+}
+
+fn zip_error(e: zip::result::ZipError) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("zip: {e}"))
+}

@@ -1,0 +1,428 @@
+//! Evidence loading: walk the paths given, open compressed files and archives in place
+//! (streamed, never extracted), hash every input, sniff its format, and feed its lines to
+//! the format's parser in bounded windows.
+//!
+//! The result is one [`Bundle`] per evidence argument, holding every input found in it
+//! (parsed, skipped with a reason, or failed with a reason) and their events with raw,
+//! unresolved times. The clock resolves times afterwards, once the whole bundle (and its
+//! manifest, wherever it sat in an archive) is known.
+
+mod archive;
+pub mod manifest;
+pub mod window;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use postmortem_parsers::sniff::{sniff, SNIFF_BYTES};
+use postmortem_parsers::{split_lines, Format, LineCounts, Sink};
+use rayon::prelude::*;
+
+use crate::event::{Event, Provenance};
+pub use manifest::Manifest;
+use window::Windows;
+
+/// How many unparsed-line entries are kept per input (the count stays exact beyond it).
+pub const MAX_UNPARSED_KEPT: usize = 1000;
+
+/// Where an input's modification time came from, most trusted first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MtimeSource {
+    /// The bundle's manifest.json.
+    Manifest,
+    /// The tar member header.
+    TarHeader,
+    /// The zip entry.
+    ZipEntry,
+    /// The gzip header's MTIME.
+    GzipHeader,
+    /// The file system of this machine (copying evidence may have changed it).
+    Filesystem,
+}
+
+impl MtimeSource {
+    /// How reports name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            MtimeSource::Manifest => "manifest",
+            MtimeSource::TarHeader => "tar header",
+            MtimeSource::ZipEntry => "zip entry",
+            MtimeSource::GzipHeader => "gzip header",
+            MtimeSource::Filesystem => "file system",
+        }
+    }
+}
+
+/// A modification time and where it came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mtime {
+    /// The time.
+    pub time: DateTime<Utc>,
+    /// Its origin.
+    pub source: MtimeSource,
+}
+
+/// What became of an input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputStatus {
+    /// Parsed with its format's parser.
+    Parsed,
+    /// An archive; its members are inputs of their own.
+    Archive,
+    /// The bundle's manifest.json, read for mtimes and the time zone.
+    Manifest,
+    /// Not evidence postmortem understands; the reason says why.
+    Skipped(String),
+    /// Could not be read; the reason says what failed and what to do.
+    Failed(String),
+}
+
+/// One input: a file, or a member of an archive.
+#[derive(Debug)]
+pub struct Input {
+    /// Display path: relative to the evidence argument; `archive!/member` inside archives.
+    pub file: String,
+    /// Path relative to the bundle root, as a manifest names it.
+    pub bundle_path: String,
+    /// SHA-256 of the input's bytes as stored (compressed bytes for a `.gz` file).
+    pub sha256: String,
+    /// Size in bytes as stored.
+    pub size: u64,
+    /// The format it was parsed as.
+    pub format: Option<Format>,
+    /// What became of it.
+    pub status: InputStatus,
+    /// Why this format: the sniffer's words, or `--as`.
+    pub format_reason: String,
+    /// Modification time, if known.
+    pub mtime: Option<Mtime>,
+    /// Line counts by class.
+    pub counts: LineCounts,
+    /// Unparsed lines (at most [`MAX_UNPARSED_KEPT`]).
+    pub unparsed: Vec<UnparsedLine>,
+    /// Lines longer than the read window, cut to it.
+    pub truncated_lines: Vec<u64>,
+    /// Events, in file order; times are resolved by the clock.
+    pub events: Vec<Event>,
+    /// Assumptions made reading this input (time zone, year), in words.
+    pub assumptions: Vec<String>,
+    /// The parsed manifest, when this input is a bundle's manifest.json.
+    pub manifest: Option<Manifest>,
+    /// Events read (kept when the events move into the timeline).
+    pub event_count: u64,
+    /// Earliest and latest resolved event time.
+    pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
+}
+
+impl Input {
+    fn new(file: String, bundle_path: String) -> Input {
+        Input {
+            file,
+            bundle_path,
+            sha256: String::new(),
+            size: 0,
+            format: None,
+            status: InputStatus::Parsed,
+            format_reason: String::new(),
+            mtime: None,
+            counts: LineCounts::default(),
+            unparsed: Vec::new(),
+            truncated_lines: Vec::new(),
+            events: Vec::new(),
+            assumptions: Vec::new(),
+            manifest: None,
+            event_count: 0,
+            span: None,
+        }
+    }
+
+    fn failed(file: String, reason: String) -> Input {
+        let mut input = Input::new(file.clone(), file);
+        input.status = InputStatus::Failed(reason);
+        input
+    }
+}
+
+/// A line no parser understood, with why and (the start of) its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnparsedLine {
+    /// 1-based physical line.
+    pub line: u64,
+    /// The parser's reason.
+    pub reason: &'static str,
+    /// The line's text, cut to [`UNPARSED_TEXT_CHARS`] characters.
+    pub text: String,
+}
+
+/// How much of an unparsed line's text is kept.
+pub const UNPARSED_TEXT_CHARS: usize = 200;
+
+/// Everything read from one evidence argument.
+#[derive(Debug)]
+pub struct Bundle {
+    /// The argument as given.
+    pub argument: String,
+    /// Its inputs, in a deterministic order (sorted paths; archive order inside archives).
+    pub inputs: Vec<Input>,
+    /// The manifest at the bundle's root, if any.
+    pub manifest: Option<Manifest>,
+}
+
+/// How to load evidence.
+#[derive(Clone, Debug)]
+pub struct LoadOptions {
+    /// Read window in bytes (memory per input being read).
+    pub window: usize,
+    /// `--as GLOB=FORMAT`: formats forced by path.
+    pub forced: Vec<(globset::GlobMatcher, Format)>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions { window: window::DEFAULT_WINDOW, forced: Vec::new() }
+    }
+}
+
+impl LoadOptions {
+    fn forced_format(&self, display: &str, bundle_path: &str) -> Option<Format> {
+        self.forced
+            .iter()
+            .find(|(glob, _)| glob.is_match(display) || glob.is_match(bundle_path))
+            .map(|(_, f)| *f)
+    }
+}
+
+/// Loads one evidence argument (a file, an archive or a directory).
+pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
+    let argument_text = argument.display().to_string();
+    let mut bundle = Bundle { argument: argument_text.clone(), inputs: Vec::new(), manifest: None };
+    let meta = match fs::metadata(argument) {
+        Ok(m) => m,
+        Err(e) => {
+            bundle.inputs.push(Input::failed(
+                argument_text,
+                format!("cannot read {}: {} (check the path)", argument.display(), io_words(&e)),
+            ));
+            return bundle;
+        }
+    };
+    if meta.is_dir() {
+        let mut files = Vec::new();
+        let mut failures = Vec::new();
+        walk(argument, argument, &mut files, &mut failures);
+        files.sort();
+        bundle.inputs.extend(failures);
+        let loaded: Vec<Vec<Input>> =
+            files.par_iter().map(|(rel, path)| load_file(path, rel.clone(), options)).collect();
+        bundle.inputs.extend(loaded.into_iter().flatten());
+    } else {
+        let name = argument
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| argument_text.clone());
+        bundle.inputs.extend(load_file(argument, name, options));
+    }
+    bundle.manifest = find_manifest(&mut bundle.inputs);
+    bundle
+}
+
+/// Recursively lists regular files under `dir` as (path relative to `root`, full path).
+fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>, failures: &mut Vec<Input>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            failures
+                .push(Input::failed(relative(root, dir), format!("cannot list directory: {}", io_words(&e))));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => walk(root, &path, files, failures),
+            Ok(t) if t.is_file() => files.push((relative(root, &path), path)),
+            Ok(t) if t.is_symlink() => match fs::metadata(&path) {
+                Ok(m) if m.is_file() => files.push((relative(root, &path), path)),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    parts.join("/")
+}
+
+/// An I/O error in plain words.
+pub(crate) fn io_words(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied (run as a user who can read it)".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Loads one file on disk: a plain input, a compressed one, or an archive of inputs.
+fn load_file(path: &Path, display: String, options: &LoadOptions) -> Vec<Input> {
+    let file = match fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return vec![Input::failed(display, format!("cannot open: {}", io_words(&e)))],
+    };
+    let mtime = file
+        .metadata()
+        .and_then(|m| m.modified())
+        .ok()
+        .map(|t| Mtime { time: DateTime::<Utc>::from(t), source: MtimeSource::Filesystem });
+    let mut out = Vec::new();
+    archive::load_stream(
+        archive::Source::File(file),
+        archive::Member { display: display.clone(), bundle_path: display, mtime },
+        options,
+        0,
+        &mut out,
+    );
+    out
+}
+
+/// Parses one plain (decompressed) input stream into `input`.
+fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions) -> std::io::Result<()> {
+    let mut windows = Windows::new(reader, options.window);
+    let forced = options.forced_format(&input.file, &input.bundle_path);
+    let mut parser = None;
+    let provenance = Arc::new(Provenance { file: input.file.clone(), sha256: String::new() });
+    while let Some((first_line, window)) = windows.next_window()? {
+        let parser = match &mut parser {
+            Some(p) => p,
+            None => {
+                let format = match forced {
+                    Some(f) => {
+                        input.format_reason = "forced with --as".into();
+                        Some(f)
+                    }
+                    None => {
+                        let head = &window[..window.len().min(SNIFF_BYTES)];
+                        let sniffed = sniff(head, &input.file);
+                        input.format_reason = sniffed.reason;
+                        sniffed.format
+                    }
+                };
+                match format {
+                    Some(f) => {
+                        input.format = Some(f);
+                        parser.insert(f.parser())
+                    }
+                    None => {
+                        input.status = InputStatus::Skipped(input.format_reason.clone());
+                        return Ok(());
+                    }
+                }
+            }
+        };
+        let text = String::from_utf8_lossy(window);
+        let mut sink = Sink::new();
+        let mut unparsed_texts = Vec::new();
+        for (i, line) in split_lines(&text).enumerate() {
+            let before = sink.unparsed.len();
+            parser.parse_line(first_line + i as u64, line, &mut sink);
+            if sink.unparsed.len() > before && input.unparsed.len() + unparsed_texts.len() < MAX_UNPARSED_KEPT
+            {
+                unparsed_texts.push(line.chars().take(UNPARSED_TEXT_CHARS).collect::<String>());
+            }
+        }
+        absorb(sink, unparsed_texts, input, &provenance);
+    }
+    match &mut parser {
+        Some(parser) => {
+            let mut sink = Sink::new();
+            parser.finish(&mut sink);
+            absorb(sink, Vec::new(), input, &provenance);
+        }
+        None => {
+            // Empty input: only the name can say what it was meant to be.
+            let sniffed = sniff(b"", &input.file);
+            input.format = forced.or(sniffed.format);
+            input.format_reason = if forced.is_some() { "forced with --as".into() } else { sniffed.reason };
+            if input.format.is_none() {
+                input.status = InputStatus::Skipped(input.format_reason.clone());
+            }
+        }
+    }
+    input.truncated_lines = windows.truncated_lines.clone();
+    // Records can be pushed out of line order (a banner completed later): file order it is.
+    input.events.sort_by_key(|e| e.line);
+    Ok(())
+}
+
+/// Moves a window's records into the input as events.
+fn absorb(sink: Sink<'_>, texts: Vec<String>, input: &mut Input, provenance: &Arc<Provenance>) {
+    input.counts.add(&sink.counts);
+    if !sink.carried_continuation.is_empty() {
+        if let Some(last) = input.events.last_mut() {
+            last.append_detail(sink.carried_continuation.into_iter().map(|c| c.into_owned()));
+        }
+    }
+    let room = MAX_UNPARSED_KEPT.saturating_sub(input.unparsed.len());
+    let mut texts = texts.into_iter();
+    input.unparsed.extend(sink.unparsed.into_iter().take(room).map(|u| UnparsedLine {
+        line: u.line,
+        reason: u.reason,
+        text: texts.next().unwrap_or_default(),
+    }));
+    input.events.extend(sink.records.into_iter().map(|r| Event::from_record(r, provenance)));
+}
+
+/// Gives every event of `input` its final provenance (the hash is known only at the end).
+fn seal(input: &mut Input) {
+    let provenance = Arc::new(Provenance { file: input.file.clone(), sha256: input.sha256.clone() });
+    for event in &mut input.events {
+        event.provenance = Arc::clone(&provenance);
+    }
+}
+
+/// Finds the manifest at the bundle's root among the inputs and applies its mtimes.
+fn find_manifest(inputs: &mut [Input]) -> Option<Manifest> {
+    let (root, manifest) = inputs.iter().find_map(|input| {
+        let manifest = input.manifest.as_ref()?;
+        Some((manifest_root(&input.bundle_path), manifest.clone()))
+    })?;
+    for input in inputs.iter_mut() {
+        let Some(inside) = input.bundle_path.strip_prefix(&root) else { continue };
+        if let Some(time) = manifest.file(inside).and_then(|f| f.mtime) {
+            input.mtime = Some(Mtime { time, source: MtimeSource::Manifest });
+        }
+    }
+    Some(manifest)
+}
+
+/// The directory prefix (with trailing `/`, or empty) of a manifest's bundle path.
+fn manifest_root(bundle_path: &str) -> String {
+    match bundle_path.rfind('/') {
+        Some(i) => bundle_path[..=i].to_string(),
+        None => String::new(),
+    }
+}
+
+/// Whether a bundle path names a manifest at a bundle root: `manifest.json` at the top, or
+/// one directory down inside an archive (`bundle-2026-02-17/manifest.json`).
+fn is_root_manifest(bundle_path: &str) -> bool {
+    let path = bundle_path.trim_start_matches("./");
+    path == manifest::MANIFEST_NAME
+        || path
+            .strip_suffix(manifest::MANIFEST_NAME)
+            .and_then(|dir| dir.strip_suffix('/'))
+            .is_some_and(|dir| !dir.is_empty() && !dir.contains('/') && !dir.contains('!'))
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    /// An empty parsed input named `file`, for tests of later stages.
+    pub fn input(file: &str) -> super::Input {
+        super::Input::new(file.into(), file.into())
+    }
+}

@@ -1,0 +1,12 @@
+//! postmortem: forensic log and timeline analysis for PM2 + CI incidents.
+//!
+//! Data flows one way: [`evidence`] (files, archives, hashes, sniffing, parsing) →
+//! [`event`] (the normalized event) → [`clock`] (UTC, assumptions) → [`timeline`] (merge,
+//! filters) → [`report`] (text for people and tools). [`cli`] maps arguments to calls.
+
+pub mod cli;
+pub mod clock;
+pub mod event;
+pub mod evidence;
+pub mod report;
+pub mod timeline;

@@ -1,0 +1,8 @@
+//! Everything that turns results into text for people or other tools.
+//!
+//! Nothing outside this module (and `cli`) formats text for a person.
+
+pub mod formats;
+pub mod inputs;
+pub mod table;
+pub mod timeline;
