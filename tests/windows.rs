@@ -1,0 +1,81 @@
+//! Reading in small windows gives exactly what reading in one window gives: records that
+//! straddle a window boundary keep their continuation lines, and line numbers continue.
+
+use postmortem::clock::TimeOptions;
+use postmortem::evidence::LoadOptions;
+use postmortem::timeline;
+
+/// Events as JSON, and per input the (event, continuation, structural, unparsed) counts.
+type Loaded = (Vec<String>, Vec<(u64, u64, u64, u64)>);
+
+fn events_json(window: usize) -> Loaded {
+    let sample =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/2026-02-17-pm2-delete-all");
+    let load = LoadOptions { window, ..LoadOptions::default() };
+    let t = timeline::build(&[sample], &load, &TimeOptions::default());
+    let counts = t
+        .bundles
+        .iter()
+        .flat_map(|b| &b.inputs)
+        .map(|i| (i.counts.events, i.counts.continuation, i.counts.structural, i.counts.unparsed))
+        .collect();
+    (t.events.iter().map(|e| serde_json::to_string(e).unwrap()).collect(), counts)
+}
+
+#[test]
+fn window_size_does_not_change_results() {
+    let reference = events_json(8 << 20);
+    assert!(reference.0.iter().any(|e| e.contains("\"detail\":[")), "the sample has a continued record");
+    for window in [256, 300, 1024, 4096] {
+        let (events, counts) = events_json(window);
+        assert_eq!(counts, reference.1, "line counts, window {window}");
+        assert_eq!(events.len(), reference.0.len(), "event count, window {window}");
+        for (got, want) in events.iter().zip(&reference.0) {
+            assert_eq!(got, want, "window {window}");
+        }
+    }
+}
+
+mod hostile {
+    use super::*;
+    use postmortem::evidence::{self, InputStatus};
+    use proptest::prelude::*;
+
+    fn physical_lines(bytes: &[u8]) -> u64 {
+        let newlines = bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        newlines + u64::from(!bytes.is_empty() && bytes.last() != Some(&b'\n'))
+    }
+
+    fn line_soup() -> impl Strategy<Value = Vec<u8>> {
+        let line = prop_oneof![
+            Just(b"2026-02-17T15:31:04: PM2 log: App [api:0] online".to_vec()),
+            Just(b"2026-02-17T15:31:04: PM2 log: ===============================================================================".to_vec()),
+            Just(b"2026-02-17T15:31:04: PM2 log: --- New PM2 Daemon started ----".to_vec()),
+            Just(b"2026-02-17T15:31:04: PM2 log: Time                 : Tue Feb 17 2026 15:31:04 GMT+0100 (CET)".to_vec()),
+            Just(b"Feb 17 15:55:30 projectium sudo: alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/ls".to_vec()),
+            Just(b"Feb 17 15:55:30 projectium sudo: alice : (command continued) -la".to_vec()),
+            Just(b"    at Object.<anonymous> (/srv/app.js:1:1)".to_vec()),
+            Just(Vec::new()),
+            proptest::collection::vec(any::<u8>(), 0..80),
+        ];
+        proptest::collection::vec(line, 0..40).prop_map(|lines| lines.join(&b'\n'))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        #[test]
+        fn any_bytes_are_accounted_line_by_line(bytes in line_soup(), window in 16usize..200) {
+            let dir = tempfile::tempdir().unwrap();
+            for name in ["pm2.log", "auth.log"] {
+                let path = dir.path().join(name);
+                std::fs::write(&path, &bytes).unwrap();
+                let options = LoadOptions { window, ..LoadOptions::default() };
+                let bundle = evidence::load(&path, &options);
+                let input = &bundle.inputs[0];
+                if input.status == InputStatus::Parsed {
+                    prop_assert_eq!(input.counts.total(), physical_lines(&bytes));
+                }
+            }
+        }
+    }
+}
