@@ -124,12 +124,14 @@ fn looks_like_pm2_log(line: &str) -> bool {
 
 /// A line starting with a syslog header (RFC3164, ISO-8601 + host, or RFC5424 `<PRI>1 `).
 fn looks_like_syslog(line: &str) -> bool {
-    let line = match line.strip_prefix('<') {
+    let (line, pri) = match line.strip_prefix('<') {
         Some(rest) => match rest.find('>') {
-            Some(i) if i <= 3 && rest[..i].bytes().all(|b| b.is_ascii_digit()) => &rest[i + 1..],
+            Some(i) if (1..=3).contains(&i) && rest[..i].bytes().all(|b| b.is_ascii_digit()) => {
+                (&rest[i + 1..], true)
+            }
             _ => return false,
         },
-        None => line,
+        None => (line, false),
     };
     if let Some(rest) = line.strip_prefix("1 ") {
         return iso_datetime(rest).is_ok();
@@ -141,12 +143,44 @@ fn looks_like_syslog(line: &str) -> bool {
     } else {
         return false;
     };
-    // Then a space, a host and/or a tag, ending in `:` within the next two words.
+    // One space, then `host tag:` or a bare `tag[pid]:` (no host). With a PRI the header is
+    // certain enough (rsyslog's forward formats may omit the colon).
     let Some(rest) = rest.strip_prefix(' ') else { return false };
-    let mut words = rest.split(' ').filter(|w| !w.is_empty());
+    let mut words = rest.split(' ');
     let first = words.next().unwrap_or("");
     let second = words.next().unwrap_or("");
-    !first.is_empty() && (first.ends_with(':') || second.ends_with(':') || first.ends_with(']'))
+    if pri {
+        return is_host(first);
+    }
+    is_tag(first, true) || (is_host(first) && is_tag(second, false))
+}
+
+/// A host name or address: letters, digits, `.`, `-`, `_`, and `:` inside (IPv6).
+fn is_host(word: &str) -> bool {
+    !word.is_empty()
+        && !word.ends_with(':')
+        && word.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b':'))
+}
+
+/// A syslog tag: `name:`, `name[pid]:` or `name[pid]` (`need_pid`: only the forms with a pid).
+fn is_tag(word: &str, need_pid: bool) -> bool {
+    let (word, colon) = match word.strip_suffix(':') {
+        Some(w) => (w, true),
+        None => (word, false),
+    };
+    let (name, pid) = match word.strip_suffix(']').and_then(|w| w.split_once('[')) {
+        Some((name, pid)) => (name, Some(pid)),
+        None => (word, None),
+    };
+    let has_pid = pid.is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    // Without a valid pid, only a plain `name:` is a tag.
+    if !has_pid && (pid.is_some() || need_pid || !colon) {
+        return false;
+    }
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'/' | b'(' | b')'))
 }
 
 #[cfg(test)]
@@ -176,9 +210,23 @@ mod tests {
             "2026-04-10T04:46:09.476922+00:00 Ubuntu sudo: vboxuser : TTY=pts/1",
             "<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - msg",
             "Jun 13 16:33:35 haproxy[73411]: hello",
+            "<15>2021-03-06T04:07:33.194677+00:00 hostname log_tag this is debug",
+            "2026-09-27T15:34:54.928732+00:00 Ubuntu sudo: vboxuser : TTY=/dev/pts/0",
         ] {
             assert!(looks_like_syslog(line), "{line}");
             assert!(!looks_like_pm2_log(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn ci_job_logs_are_not_syslog() {
+        for line in [
+            "2026-10-07T22:56:33.5446508Z with:",
+            "2026-10-07T22:56:33.5446753Z   repository: ProfJJK-CoChem/CoChem-TORQ",
+            "2026-10-07T22:56:33.5446073Z ##[group]Run actions/checkout@11bd7190",
+            "2026-10-07T22:56:33.5446073Z Current runner version: '2.328.0'",
+        ] {
+            assert!(!looks_like_syslog(line), "{line}");
         }
     }
 

@@ -20,6 +20,6 @@ pub fn render(rows: Vec<Vec<String>>, width: usize) -> String {
     }
     let mut table: Table = builder.build();
     table.with(Style::sharp());
-    table.with(Width::wrap(width).priority(Priority::max(true)));
+    table.with(Width::wrap(width).keep_words(true).priority(Priority::max(true)));
     table.to_string()
 }

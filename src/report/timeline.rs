@@ -77,10 +77,20 @@ pub fn csv_cell(cell: &str) -> String {
 fn key_fields(e: &Event) -> String {
     e.fields
         .iter()
-        .filter(|(k, _)| *k != crate::event::DETAIL_FIELD)
+        .filter(|(k, v)| *k != crate::event::DETAIL_FIELD && !(*k == "level" && v.as_str() == Some("log")))
         .map(|(k, v)| format!("{k}={}", value_text(v)))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// `2026-02-17 14:31:04`, with the fraction only when the evidence had one.
+fn table_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Timelike;
+    if t.nanosecond() == 0 {
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+    }
 }
 
 fn write_table<'e, W: Write>(
@@ -96,12 +106,12 @@ fn write_table<'e, W: Write>(
             (Some(p), Some(id), _) => format!("{p}:{id}"),
             (Some(p), None, _) => p.clone(),
             (None, _, Some(u)) => format!("user {u}"),
-            _ => String::new(),
+            _ => e.pid.map(|p| format!("pid {p}")).unwrap_or_default(),
         };
         let fields = key_fields(e);
         let message = if fields.is_empty() { e.message.clone() } else { format!("{}\n{fields}", e.message) };
         let row = vec![
-            e.time.map(|t| t.format("%Y-%m-%d %H:%M:%S%.3f").to_string()).unwrap_or_default(),
+            e.time.map(table_time).unwrap_or_default(),
             e.source.to_string(),
             e.kind.to_string(),
             who,
