@@ -230,3 +230,25 @@ fn unrecognised_files_are_skipped_with_a_reason() {
     assert_eq!(forced.status.code(), Some(0));
     assert_eq!(jsonl(&forced)[0]["format"], "syslog");
 }
+
+#[test]
+fn reports_do_not_depend_on_where_or_when_the_bundle_was_copied() {
+    // A fresh copy has new file-system times and a different absolute path.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("bundle");
+    for rel in ["manifest.json", "pm2/pm2.log", "var/log/auth.log"] {
+        let to = copy.join(rel);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(sample().join(rel), &to).unwrap();
+    }
+    for command in
+        [&["inputs", "--format", "jsonl"][..], &["timeline", "--format", "jsonl"][..], &["timeline"][..]]
+    {
+        let run = |path: &std::path::Path| {
+            let mut args = vec![command[0], path.to_str().unwrap()];
+            args.extend_from_slice(&command[1..]);
+            postmortem(&args).stdout
+        };
+        assert_eq!(run(&sample()), run(&copy), "{command:?}");
+    }
+}

@@ -57,7 +57,7 @@ pub fn write<W: Write>(
                     "events": input.event_count,
                     "first": input.span.map(|s| s.0.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
                     "last": input.span.map(|s| s.1.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)),
-                    "mtime": input.mtime.map(|m| json!({"time": m.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "source": m.source.label()})),
+                    "mtime": input.mtime.filter(|_| input.status == InputStatus::Parsed).map(|m| json!({"time": m.time.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "source": m.source.label()})),
                     "assumptions": input.assumptions,
                     "unparsed": input.unparsed.iter().map(|u| json!({"line": u.line, "reason": u.reason})).collect::<Vec<_>>(),
                     "truncated_lines": input.truncated_lines,
@@ -108,7 +108,9 @@ pub fn write<W: Write>(
                 ]);
                 let mut lines = vec![format!("  format: {reason}")];
                 lines.extend(input.assumptions.iter().map(|a| format!("  assumed: {a}")));
-                if let Some(m) = input.mtime {
+                // Only parsed inputs' mtimes matter (years); a manifest's or an archive's own
+                // file-system time would only make the output differ between checkouts.
+                if let Some(m) = input.mtime.filter(|_| input.status == InputStatus::Parsed) {
                     lines.push(format!(
                         "  mtime: {} ({})",
                         m.time.format("%Y-%m-%dT%H:%M:%SZ"),
