@@ -174,6 +174,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("pm2", "the PM2 daemon log (pm2.log)"),
     ("auth", "authentication: sshd, sudo, su, PAM sessions, logind, cron sessions"),
     ("syslog", "other syslog messages"),
+    ("journal", "other systemd journal entries (journalctl text, json, export)"),
     ("kernel", "kernel messages (OOM killer, filesystem errors)"),
 ];
 

@@ -34,7 +34,13 @@ fn corpus_files_are_recognised_by_content() {
             ]
             .iter()
             .any(|n| file.contains(n));
-        let expected = if not_syslog { "skipped" } else { "syslog" };
+        let expected = if file.ends_with("logfile_journald.json") {
+            "journal"
+        } else if not_syslog {
+            "skipped"
+        } else {
+            "syslog"
+        };
         assert_eq!(input["format"], expected, "{file}: {}", input["reason"]);
         let l = &input["lines"];
         let sum: u64 =
@@ -48,6 +54,10 @@ fn corpus_files_are_recognised_by_content() {
     assert_eq!(gz["sha256"], sha256_file(&corpus.join("plaso/syslog.gz")));
     // A CI job log is not syslog (its own format arrives with the workflow-log parser).
     assert_eq!(inputs["gh-actions/CI_37699227832_PYTHON_3_11_TORQ_ACTUAL_CHECKOUT.txt"]["format"], "skipped");
+    // Real `journalctl -o json`: two entries, dated from __REALTIME_TIMESTAMP.
+    let journal = &inputs["lnav/logfile_journald.json"];
+    assert_eq!((journal["events"].as_u64(), journal["lines"]["unparsed"].as_u64()), (Some(2), Some(0)));
+    assert!(journal["first"].as_str().unwrap().ends_with('Z'));
     // loghub: 2000 records each, no line lost.
     for f in ["loghub-openssh/OpenSSH_2k.log", "loghub-linux/Linux_2k.log"] {
         assert_eq!(inputs[f]["events"], 2000, "{f}");

@@ -1,5 +1,6 @@
 //! The formats postmortem reads, with their stable ids and how each is recognised.
 
+use crate::journal::JournalParser;
 use crate::pm2_log::Pm2LogParser;
 use crate::record::LineParser;
 use crate::syslog::SyslogParser;
@@ -12,17 +13,21 @@ pub enum Format {
     Pm2Log,
     /// Syslog-shaped text: auth.log, secure, syslog, messages, kern.log (RFC3164, ISO, RFC5424).
     Syslog,
+    /// `journalctl` output: the text modes (short, -precise, -iso, -full, -unix, -monotonic,
+    /// with-unit), `-o json` and `-o export`.
+    Journal,
 }
 
 impl Format {
     /// Every format, in a stable order.
-    pub const ALL: &'static [Format] = &[Format::Pm2Log, Format::Syslog];
+    pub const ALL: &'static [Format] = &[Format::Pm2Log, Format::Syslog, Format::Journal];
 
     /// The stable id (`pm2-log`, `syslog`).
     pub fn id(self) -> &'static str {
         match self {
             Format::Pm2Log => "pm2-log",
             Format::Syslog => "syslog",
+            Format::Journal => "journal",
         }
     }
 
@@ -38,6 +43,7 @@ impl Format {
             Format::Syslog => {
                 "syslog text: auth.log, secure, syslog, messages, kern.log (RFC3164, rsyslog ISO-8601, RFC5424)"
             }
+            Format::Journal => "journalctl output: short* text modes, with-unit, -o json, -o export",
         }
     }
 
@@ -53,6 +59,12 @@ impl Format {
                 "lines start `Mmm dd HH:MM:SS host tag[pid]:`, `<ISO-8601> host tag[pid]:` or `<PRI>1 ` (RFC5424); \
                  file names auth.log, secure, syslog, messages, kern.log as a hint"
             }
+            Format::Journal => {
+                "syslog-like lines plus something only journalctl writes: `-- Boot …/Reboot/Logs begin/Journal \
+                 begins/No entries --` lines, JSON objects with `__REALTIME_TIMESTAMP`, `__CURSOR=` export \
+                 entries, `Tue 2026-02-17 14:30:00 UTC host …`, epoch `1771338600.260000 host …` or \
+                 `[  812.814801] host …` monotonic stamps; file names journal*, journalctl* as a hint"
+            }
         }
     }
 
@@ -61,6 +73,7 @@ impl Format {
         match self {
             Format::Pm2Log => Box::<Pm2LogParser>::default(),
             Format::Syslog => Box::<SyslogParser>::default(),
+            Format::Journal => Box::<JournalParser>::default(),
         }
     }
 
@@ -69,6 +82,7 @@ impl Format {
         match self {
             Format::Pm2Log => crate::pm2_log::KINDS.to_vec(),
             Format::Syslog => crate::syslog::KINDS.iter().chain(crate::auth::KINDS).copied().collect(),
+            Format::Journal => crate::journal::KINDS.iter().chain(crate::auth::KINDS).copied().collect(),
         }
     }
 }

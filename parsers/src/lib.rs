@@ -10,6 +10,7 @@
 
 pub mod auth;
 pub mod format;
+pub mod journal;
 pub mod pm2_log;
 pub mod record;
 pub mod sniff;

@@ -28,6 +28,13 @@ pub struct Sniffed {
 /// are read) and its path (a hint only).
 pub fn sniff(head: &[u8], path: &str) -> Sniffed {
     let head = &head[..head.len().min(SNIFF_BYTES)];
+    // journalctl -o export writes binary fields with a little-endian length (NUL bytes).
+    if head.starts_with(b"__CURSOR=") || head.starts_with(b"__REALTIME_TIMESTAMP=") {
+        return Sniffed {
+            format: Some(Format::Journal),
+            reason: "content: journalctl -o export entries".into(),
+        };
+    }
     if head.iter().take(8192).any(|&b| b == 0) {
         return Sniffed { format: None, reason: "binary content (NUL bytes)".into() };
     }
@@ -39,13 +46,26 @@ pub fn sniff(head: &[u8], path: &str) -> Sniffed {
     };
     let mut sampled = 0usize;
     let mut scores = [0usize; 2];
+    let mut journal_only = 0usize;
     for line in split_lines(complete).filter(|l| !l.trim().is_empty()).take(SNIFF_LINES) {
         sampled += 1;
         if looks_like_pm2_log(line) {
             scores[0] += 1;
         } else if looks_like_syslog(line) {
             scores[1] += 1;
+        } else if looks_like_journal_only(line) {
+            journal_only += 1;
         }
+    }
+    // journalctl's short modes are syslog-shaped; a line only journalctl writes decides.
+    if journal_only > 0 && (journal_only + scores[1]) * 5 >= sampled && scores[0] * 2 < sampled {
+        return Sniffed {
+            format: Some(Format::Journal),
+            reason: format!(
+                "content: {journal_only} of {sampled} sampled lines only journalctl writes, {} syslog-shaped",
+                scores[1]
+            ),
+        };
     }
     let (best, score) =
         if scores[0] >= scores[1] { (Format::Pm2Log, scores[0]) } else { (Format::Syslog, scores[1]) };
@@ -79,6 +99,9 @@ pub fn by_name(path: &str) -> Option<Format> {
     let stem = stem.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
     if stem == "pm2.log" || stem == "pm2" || name.starts_with("pm2__") {
         return Some(Format::Pm2Log);
+    }
+    if name.starts_with("journal") {
+        return Some(Format::Journal);
     }
     const SYSLOG_NAMES: [&str; 7] = ["auth.log", "auth", "secure", "syslog", "messages", "kern.log", "kern"];
     if SYSLOG_NAMES.contains(&stem) {
@@ -120,6 +143,37 @@ fn looks_like_pm2_log(line: &str) -> bool {
     const OLD_MESSAGES: [&str; 6] =
         ["App ", "Stopping app:", "Starting execution", "pid=", "Process ", "Script "];
     old || OLD_MESSAGES.iter().any(|m| rest.strip_prefix(' ').is_some_and(|r| r.starts_with(m)))
+}
+
+/// A line only journalctl writes: a `-- … --` separator, a JSON entry, an export field, or a
+/// header stamped with a weekday + date, epoch seconds or a monotonic `[secs.usecs]`.
+fn looks_like_journal_only(line: &str) -> bool {
+    if line.starts_with("-- ") && line.ends_with(" --") {
+        return true;
+    }
+    if line.starts_with('{') {
+        return line.contains("\"__REALTIME_TIMESTAMP\"") || line.contains("\"__CURSOR\"");
+    }
+    if line.starts_with("__CURSOR=") || line.starts_with("__REALTIME_TIMESTAMP=") {
+        return true;
+    }
+    // `Tue 2026-02-17 14:30:00 UTC host …`
+    if let Some((day, rest)) = line.split_once(' ') {
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        if DAYS.contains(&day) && iso_datetime(rest).is_ok() {
+            return true;
+        }
+    }
+    // `1771338600.260000 host …` and `[  812.814801] host …`
+    let stamp = line.strip_prefix('[').and_then(|r| r.split_once(']')).map(|(s, _)| s.trim_start());
+    let stamp = stamp.or_else(|| line.split_once(' ').map(|(s, _)| s));
+    stamp.and_then(|s| s.split_once('.')).is_some_and(|(secs, micros)| {
+        !secs.is_empty()
+            && secs.bytes().all(|b| b.is_ascii_digit())
+            && micros.len() == 6
+            && micros.bytes().all(|b| b.is_ascii_digit())
+            && (line.starts_with('[') || secs.len() >= 9)
+    })
 }
 
 /// A line starting with a syslog header (RFC3164, ISO-8601 + host, or RFC5424 `<PRI>1 `).
@@ -216,6 +270,26 @@ mod tests {
             assert!(looks_like_syslog(line), "{line}");
             assert!(!looks_like_pm2_log(line), "{line}");
         }
+    }
+
+    #[test]
+    fn journal_output_is_told_from_syslog() {
+        let short = "Feb 17 14:30:00 web-01 kernel: Linux version 6.8.0\n-- Boot 9a8b7c6d5e4f40318293a4b5c6d7e8f9 --\nFeb 17 14:40:00 web-01 kernel: x\n";
+        assert_eq!(sniff(short.as_bytes(), "x.txt").format, Some(Format::Journal));
+        for line in [
+            r#"{"__CURSOR":"s=1","__REALTIME_TIMESTAMP":"1771338600001300","MESSAGE":"x"}"#,
+            "Tue 2026-02-17 14:30:00 UTC web-01 systemd[1]: pm2-root.service: Consumed 1h CPU time.",
+            "1771338600.260000 web-01 systemd[1]: pm2-root.service: Main process exited",
+            "[812385.814801] web-01 systemd[1]: pm2-root.service: Main process exited",
+            "[    2.345678] web-01 kernel: Linux version 6.8.0-45-generic",
+        ] {
+            assert_eq!(sniff(line.as_bytes(), "x.txt").format, Some(Format::Journal), "{line}");
+        }
+        assert_eq!(sniff(b"__CURSOR=s=2;i=b\nMESSAGE\n\x15\x00\x00", "x").format, Some(Format::Journal));
+        // Plain syslog stays syslog.
+        let auth =
+            "Feb 17 15:54:12 projectium sshd[52210]: Accepted publickey for a from 1.2.3.4 port 1 ssh2\n";
+        assert_eq!(sniff(auth.as_bytes(), "x.txt").format, Some(Format::Syslog));
     }
 
     #[test]

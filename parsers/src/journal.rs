@@ -1,0 +1,757 @@
+//! systemd journal exports: every `journalctl` text output, `-o json` and `-o export`, decided
+//! one physical line at a time (outputs may even be mixed in one file).
+//!
+//! ```text
+//! line        = blank / special / json / export-line / text / continuation
+//! blank       = *WSP                                       ; structural (ends an export entry)
+//! special     = "-- " text " --"                           ; structural; see below
+//!             ; "-- Boot " id " --" / "-- Reboot --"  → next boot section (boot index + 1)
+//!             ; "-- Logs begin at … --" / "-- Journal begins at … --" / "-- No entries --"
+//! text        = stamp SP host SP tag-part
+//! stamp       = bsd_timestamp                              ; short, short-precise → NoYear
+//!             / iso_datetime                               ; short-iso[-precise] (+0000) → Exact
+//!             / wday SP date SP time SP zone-word          ; short-full, with-unit
+//!             / 1*DIGIT "." 1*DIGIT                        ; short-unix: epoch seconds → Exact UTC
+//!             / "[" *SP 1*DIGIT "." 1*DIGIT "]"            ; short-monotonic: seconds since boot
+//! zone-word   = "UTC" / "GMT" / "Z" / "UT"                 ; → Exact, offset 0
+//!             / ("+" / "-") 2DIGIT [2DIGIT]                ; numeric "abbreviation" → Exact
+//!             / 1*ALPHA                                    ; CET, PST: ambiguous → Local + zone_abbrev
+//! tag-part    = ident ["[" pid "]"] ":" (SP msg / EOL)     ; ident = text up to the first ": "
+//!             / msg                                        ; (may hold spaces or "/")
+//! msg         = "[" size " blob data]"                     ; Int field blob_bytes (size "16B")
+//!             / text
+//! continuation= 1*(SP / HTAB) text                         ; after a record: indented MESSAGE line
+//! json        = "{" … "}"                                  ; one journal entry (see below)
+//! export-line = key "=" value                              ; -o export field
+//!             / key                                        ; binary field: next bytes are
+//!                                                          ; u64-LE length + data + LF
+//! key         = (UPPER / "_") *(UPPER / DIGIT / "_")
+//! ```
+//!
+//! Text records: fields `ident`, `unit` (a with-unit ident such as `pm2-root.service`, or the
+//! `UNIT: ` prefix of a `systemd` message), `zone_abbrev`, `monotonic_us` and `boot`
+//! (short-monotonic: 0-based boot section, counted from `-- Boot`/`-- Reboot` separators that
+//! follow records), `boot_id` (from the last `-- Boot <id> --`), `blob_bytes`, then the
+//! fields of [`crate::auth::classify`] for authentication bodies. A monotonic time is
+//! [`RawTime::None`]: a later stage dates it when the boot time is known. An indented line
+//! continues the previous record; its indentation up to the previous record's message column
+//! is removed. Other header-less lines are unparsed.
+//!
+//! JSON entries (`-o json`): every value is a string, a repeated field an array (its first
+//! value is used), `MESSAGE` may be an array of byte values (decoded lossily as UTF-8). ANSI
+//! CSI sequences (`ESC [ … final`) are removed from messages. `__REALTIME_TIMESTAMP` (µs since
+//! the epoch) → [`RawTime::Exact`] UTC; `_HOSTNAME` → host; `SYSLOG_IDENTIFIER`, else `_COMM`
+//! → `ident`; `_PID`, else `SYSLOG_PID` → pid. Fields: `ident`, `unit` (`UNIT`, else
+//! `USER_UNIT`, else `_SYSTEMD_UNIT`), `systemd_unit` (`_SYSTEMD_UNIT`), `priority`,
+//! `transport`, `boot_id`, `monotonic_us`. A multi-line message: its first line is the
+//! message, the others are the record's continuation entries. `json-pretty` is not supported
+//! (its lines are unparsed).
+//!
+//! Export entries (`-o export`): the entry's first line is the event line (the record is pushed
+//! when the entry ends at a blank line, at a line that is not an export field, or at
+//! [`LineParser::finish`]); its other field lines, and the lines of binary data, are
+//! [`Sink::continuation_dropped`] (their content is folded into the record). Field mapping as
+//! for JSON. A bare `KEY` line starts an entry only once an export entry has been seen. Binary
+//! data is only seen lossily decoded: its length prefix is decoded when its 8 bytes are ASCII
+//! (otherwise the rest of that line is taken as the value), and the data is complete once its
+//! length is reached, counting each U+FFFD as one raw byte (the usual invalid byte).
+//!
+//! Not supported: `-o verbose`, `-o cat`, `json-pretty`, `json-sse`/`json-seq`.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, NaiveDateTime};
+use nom::{
+    bytes::complete::{take_while, take_while1},
+    character::complete::{char, digit1},
+    sequence::tuple,
+    IResult,
+};
+
+use crate::auth;
+use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
+use crate::timefmt::{bsd_timestamp, date, iso_datetime, month_abbrev, time};
+
+/// `message`: a journal entry with no more specific meaning.
+pub const MESSAGE: &str = "message";
+
+/// Source of records whose body an authentication program wrote (see [`crate::auth`]).
+pub const SOURCE_AUTH: &str = "auth";
+/// Source of records whose ident (or JSON `_TRANSPORT`) is `kernel`.
+pub const SOURCE_KERNEL: &str = "kernel";
+/// Source of every other journal record.
+pub const SOURCE_JOURNAL: &str = "journal";
+
+/// Event kinds this parser emits (besides those of [`crate::auth::KINDS`]), with what each means.
+pub const KINDS: &[(&str, &str)] =
+    &[(MESSAGE, "a journal entry with no more specific meaning (source journal or kernel)")];
+
+/// Unparsed reason: an indented line before any record.
+pub const REASON_NO_RECORD: &str = "indented journal line before the first record";
+/// Unparsed reason: a line that is none of the journal shapes.
+pub const REASON_NOT_JOURNAL: &str = "no journal header";
+/// Unparsed reason: a header-shaped line whose date or time is out of range.
+pub const REASON_BAD_TIME: &str = "journal timestamp out of range";
+/// Unparsed reason: a `{` line that is not a JSON object.
+pub const REASON_BAD_JSON: &str = "malformed journal JSON entry";
+
+/// Largest binary export field accepted from a length prefix (larger: prefix distrusted).
+const MAX_BINARY: u64 = 64 << 20;
+
+/// Parser for `journalctl` output (all `short*` modes, `with-unit`, `json`, `export`).
+#[derive(Debug, Default)]
+pub struct JournalParser {
+    /// A record has been emitted (indented lines continue it).
+    seen_record: bool,
+    /// Byte column of the last text record's message (continuation indentation).
+    msg_col: usize,
+    /// 0-based boot section.
+    boot: i64,
+    /// The current boot section has records (a separator then starts a new one).
+    boot_has_records: bool,
+    /// Boot id from the last `-- Boot <id> --` separator.
+    boot_id: Option<String>,
+    /// An export entry has been seen (bare `KEY` lines start entries).
+    export_mode: bool,
+    /// The export entry being read.
+    export: Option<ExportEntry>,
+}
+
+/// An export entry being read (owned: it may span windows).
+#[derive(Debug)]
+struct ExportEntry {
+    line: u64,
+    entry: Entry,
+    binary: Option<Binary>,
+}
+
+/// A binary export field being read.
+#[derive(Debug)]
+struct Binary {
+    key: String,
+    /// Lossy text of the lines after the `KEY` line, joined with `\n`.
+    buf: String,
+    /// Lines appended so far.
+    lines: usize,
+}
+
+/// The journal fields a record is built from (JSON object or export entry).
+#[derive(Debug, Default)]
+struct Entry {
+    realtime: Option<String>,
+    monotonic: Option<String>,
+    host: Option<String>,
+    ident: Option<String>,
+    comm: Option<String>,
+    pid: Option<String>,
+    syslog_pid: Option<String>,
+    priority: Option<String>,
+    systemd_unit: Option<String>,
+    unit: Option<String>,
+    user_unit: Option<String>,
+    transport: Option<String>,
+    boot_id: Option<String>,
+    message: Option<String>,
+}
+
+impl Entry {
+    /// Stores `value` for `key` (first value wins; unknown keys are ignored).
+    fn set(&mut self, key: &str, value: String) {
+        let slot = match key {
+            "__REALTIME_TIMESTAMP" => &mut self.realtime,
+            "__MONOTONIC_TIMESTAMP" => &mut self.monotonic,
+            "_HOSTNAME" => &mut self.host,
+            "SYSLOG_IDENTIFIER" => &mut self.ident,
+            "_COMM" => &mut self.comm,
+            "_PID" => &mut self.pid,
+            "SYSLOG_PID" => &mut self.syslog_pid,
+            "PRIORITY" => &mut self.priority,
+            "_SYSTEMD_UNIT" => &mut self.systemd_unit,
+            "UNIT" => &mut self.unit,
+            "USER_UNIT" => &mut self.user_unit,
+            "_TRANSPORT" => &mut self.transport,
+            "_BOOT_ID" => &mut self.boot_id,
+            "MESSAGE" => &mut self.message,
+            _ => return,
+        };
+        if slot.is_none() {
+            *slot = Some(value);
+        }
+    }
+}
+
+impl LineParser for JournalParser {
+    fn parse_line<'a>(&mut self, line_no: u64, text: &'a str, sink: &mut Sink<'a>) {
+        if self.export.is_some() && self.export_line(text, sink) {
+            return;
+        }
+        if text.trim().is_empty() {
+            sink.structural();
+            return;
+        }
+        if let Some(inner) = special(text) {
+            self.separator(inner);
+            sink.structural();
+            return;
+        }
+        if text.starts_with('{') {
+            match json_entry(text) {
+                Some(entry) => {
+                    let rec = self.entry_record(line_no, entry);
+                    self.mark_record();
+                    self.msg_col = usize::MAX;
+                    sink.event(rec);
+                }
+                None => sink.unparsed(line_no, REASON_BAD_JSON),
+            }
+            return;
+        }
+        if text.starts_with([' ', '\t']) {
+            if !self.seen_record {
+                sink.unparsed(line_no, REASON_NO_RECORD);
+            } else {
+                let indent = text.len() - text.trim_start_matches(' ').len();
+                let cut = indent.min(self.msg_col);
+                sink.continuation(text.get(cut..).unwrap_or(text));
+            }
+            return;
+        }
+        match header(text) {
+            Some(Ok(h)) => {
+                let rec = self.text_record(line_no, h);
+                self.mark_record();
+                sink.event(rec);
+            }
+            Some(Err(reason)) => sink.unparsed(line_no, reason),
+            None => {
+                if let Some(kind) = export_start(text, self.export_mode) {
+                    self.export_mode = true;
+                    let mut ex = ExportEntry { line: line_no, entry: Entry::default(), binary: None };
+                    match kind {
+                        ExportLine::Field(k, v) => ex.entry.set(k, v.to_string()),
+                        ExportLine::Binary(k) => {
+                            ex.binary = Some(Binary { key: k.to_string(), buf: String::new(), lines: 0 })
+                        }
+                    }
+                    self.export = Some(ex);
+                    sink.event_pending();
+                } else {
+                    sink.unparsed(line_no, REASON_NOT_JOURNAL);
+                }
+            }
+        }
+    }
+
+    fn finish<'a>(&mut self, sink: &mut Sink<'a>) {
+        self.flush_export(sink);
+    }
+}
+
+impl JournalParser {
+    fn mark_record(&mut self) {
+        self.seen_record = true;
+        self.boot_has_records = true;
+    }
+
+    /// A `-- … --` line: a boot separator starts a new boot section.
+    fn separator(&mut self, inner: &str) {
+        let boot = if inner == "Reboot" {
+            Some(None)
+        } else {
+            inner.strip_prefix("Boot ").map(|id| Some(id.trim()))
+        };
+        if let Some(id) = boot {
+            if self.boot_has_records {
+                self.boot = self.boot.saturating_add(1);
+                self.boot_has_records = false;
+            }
+            self.boot_id = id.filter(|s| !s.is_empty()).map(str::to_string);
+        }
+    }
+
+    /// Inside an export entry: reads `text` as part of it. Returns false when the line is not
+    /// part of the entry (the entry has been pushed; the caller decides the line).
+    fn export_line<'a>(&mut self, text: &'a str, sink: &mut Sink<'a>) -> bool {
+        let Some(ex) = self.export.as_mut() else { return false };
+        if let Some(bin) = ex.binary.as_mut() {
+            if bin.lines > 0 {
+                bin.buf.push('\n');
+            }
+            bin.buf.push_str(text);
+            bin.lines += 1;
+            if let Some(value) = binary_value(&bin.buf) {
+                let key = std::mem::take(&mut bin.key);
+                ex.entry.set(&key, value);
+                ex.binary = None;
+            }
+            sink.continuation_dropped();
+            return true;
+        }
+        if text.is_empty() {
+            self.flush_export(sink);
+            sink.structural();
+            return true;
+        }
+        match export_start(text, true) {
+            Some(ExportLine::Field(k, v)) => ex.entry.set(k, v.to_string()),
+            Some(ExportLine::Binary(k)) => {
+                ex.binary = Some(Binary { key: k.to_string(), buf: String::new(), lines: 0 })
+            }
+            None => {
+                self.flush_export(sink);
+                return false;
+            }
+        }
+        sink.continuation_dropped();
+        true
+    }
+
+    /// Pushes the export entry being read, if any.
+    fn flush_export(&mut self, sink: &mut Sink<'_>) {
+        if let Some(mut ex) = self.export.take() {
+            if let Some(bin) = ex.binary.take() {
+                // Cut short: keep what was read after the length prefix.
+                let value = bin.buf.get(8..).unwrap_or("").to_string();
+                ex.entry.set(&bin.key, value);
+            }
+            let rec = self.entry_record(ex.line, ex.entry);
+            self.mark_record();
+            self.msg_col = usize::MAX;
+            sink.push_pending(rec);
+        }
+    }
+
+    /// The record of a JSON or export entry.
+    fn entry_record(&self, line_no: u64, e: Entry) -> Record<'static> {
+        let time = e
+            .realtime
+            .as_deref()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .and_then(DateTime::from_timestamp_micros)
+            .map_or(RawTime::None, |t| RawTime::Exact { local: t.naive_utc(), offset_secs: 0 });
+        let message = strip_ansi(e.message.as_deref().unwrap_or(""));
+        let mut lines = message.split('\n');
+        let first = lines.next().unwrap_or("");
+        let ident = e.ident.as_deref().or(e.comm.as_deref());
+        let pid = e.pid.as_deref().or(e.syslog_pid.as_deref()).and_then(|p| p.trim().parse::<u64>().ok());
+        let unit = e.unit.as_deref().or(e.user_unit.as_deref()).or(e.systemd_unit.as_deref());
+        let monotonic = e.monotonic.as_deref().and_then(|m| m.trim().parse::<i64>().ok());
+        let kernel = ident == Some("kernel") || e.transport.as_deref() == Some("kernel");
+
+        let mut rec = Record::new(line_no, time, SOURCE_JOURNAL, MESSAGE, first);
+        rec.host = e.host.as_deref().map(Cow::Borrowed);
+        rec.pid = pid;
+        let header = [
+            ident.map(|v| ("ident", FieldValue::from(v))),
+            unit.map(|v| ("unit", FieldValue::from(v))),
+            e.systemd_unit.as_deref().map(|v| ("systemd_unit", FieldValue::from(v))),
+            e.priority.as_deref().map(|v| ("priority", FieldValue::from(v))),
+            e.transport.as_deref().map(|v| ("transport", FieldValue::from(v))),
+            e.boot_id.as_deref().map(|v| ("boot_id", FieldValue::from(v))),
+            monotonic.map(|v| ("monotonic_us", FieldValue::Int(v))),
+        ];
+        rec.fields.extend(header.into_iter().flatten());
+        if kernel {
+            rec.source = SOURCE_KERNEL;
+        }
+        classify_into(&mut rec, ident, first);
+        rec.continuation.extend(lines.map(Cow::Borrowed));
+        rec.into_owned()
+    }
+
+    /// The record of a text line.
+    fn text_record<'a>(&mut self, line_no: u64, h: TextHeader<'a>) -> Record<'a> {
+        self.msg_col = h.body_col;
+        let mut rec = Record::new(line_no, h.time, SOURCE_JOURNAL, MESSAGE, h.body);
+        rec.host = Some(Cow::Borrowed(h.host));
+        rec.pid = h.pid;
+        let unit = h
+            .ident
+            .filter(|i| is_unit(i))
+            .or_else(|| (h.ident == Some("systemd")).then(|| unit_prefix(h.body)).flatten());
+        let header = [
+            h.ident.map(|v| ("ident", FieldValue::from(v))),
+            unit.map(|v| ("unit", FieldValue::from(v))),
+            h.zone_abbrev.map(|v| ("zone_abbrev", FieldValue::from(v))),
+            h.monotonic_us.map(|v| ("monotonic_us", FieldValue::Int(v))),
+            h.monotonic_us.map(|_| ("boot", FieldValue::Int(self.boot))),
+            self.boot_id.as_ref().map(|v| ("boot_id", FieldValue::Str(Cow::Owned(v.clone())))),
+            blob(h.body).map(|(n, s)| match n {
+                Some(n) => ("blob_bytes", FieldValue::Int(n)),
+                None => ("blob_size", FieldValue::from(s)),
+            }),
+        ];
+        rec.fields.extend(header.into_iter().flatten());
+        if h.ident == Some("kernel") {
+            rec.source = SOURCE_KERNEL;
+        }
+        classify_into(&mut rec, h.ident, h.body);
+        rec
+    }
+}
+
+/// Applies [`auth::classify`] to a record: source, kind, user and the event's fields.
+fn classify_into<'a>(rec: &mut Record<'a>, ident: Option<&str>, body: &'a str) {
+    let Some(ev) = ident.and_then(|i| auth::classify(i, body)) else { return };
+    rec.source = SOURCE_AUTH;
+    rec.kind = ev.kind;
+    rec.user = ev.user.map(Cow::Borrowed);
+    rec.fields.extend(ev.into_fields());
+}
+
+/// The inside of a `-- … --` special line.
+fn special(text: &str) -> Option<&str> {
+    let t = text.trim_end();
+    t.strip_prefix("-- ")?.strip_suffix(" --").map(str::trim).or_else(|| (t == "-- --").then_some(""))
+}
+
+/// A unit name: `name.suffix` with a systemd unit suffix and no spaces.
+fn is_unit(s: &str) -> bool {
+    const SUFFIXES: [&str; 11] = [
+        ".service",
+        ".scope",
+        ".slice",
+        ".socket",
+        ".target",
+        ".mount",
+        ".automount",
+        ".timer",
+        ".path",
+        ".device",
+        ".swap",
+    ];
+    !s.contains(' ') && SUFFIXES.iter().any(|suf| s.len() > suf.len() && s.ends_with(suf))
+}
+
+/// The `UNIT: ` prefix of a systemd message about a unit.
+fn unit_prefix(body: &str) -> Option<&str> {
+    let (unit, _) = body.split_once(": ")?;
+    is_unit(unit).then_some(unit)
+}
+
+/// `[16B blob data]`: (bytes when the size is plain bytes, size text).
+fn blob(body: &str) -> Option<(Option<i64>, &str)> {
+    let size = body.strip_prefix('[')?.strip_suffix(" blob data]")?;
+    if size.is_empty() || size.contains(' ') {
+        return None;
+    }
+    let bytes = size.strip_suffix('B').and_then(|n| n.parse::<i64>().ok());
+    Some((bytes, size))
+}
+
+/// Removes ANSI CSI sequences (`ESC [` parameters, final byte `@`..`~`).
+fn strip_ansi(s: &str) -> Cow<'_, str> {
+    if !s.contains('\x1b') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' && chars.peek() == Some(&'[') {
+            chars.next();
+            for f in chars.by_ref() {
+                if ('@'..='~').contains(&f) {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON
+
+/// One `-o json` line as an [`Entry`]; `None` when it is not a JSON object.
+fn json_entry(text: &str) -> Option<Entry> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    let serde_json::Value::Object(map) = value else { return None };
+    let mut e = Entry::default();
+    for (k, v) in map {
+        if let Some(s) = json_text(&v) {
+            e.set(&k, s);
+        }
+    }
+    Some(e)
+}
+
+/// A journal JSON value as text: a string, a byte array (lossy UTF-8), or the first value of
+/// a repeated field. `null` (a field too large to show) is `None`.
+fn json_text(v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Array(items) if items.iter().all(Value::is_number) && !items.is_empty() => {
+            let bytes: Vec<u8> =
+                items.iter().map(|n| n.as_u64().map_or(0xFF, |b| b.min(255) as u8)).collect();
+            Some(String::from_utf8_lossy(&bytes).into_owned())
+        }
+        Value::Array(items) => items.iter().find_map(json_text),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Export
+
+/// What an export line is.
+enum ExportLine<'a> {
+    /// `KEY=value`.
+    Field(&'a str, &'a str),
+    /// A bare `KEY`: binary data follows.
+    Binary(&'a str),
+}
+
+/// An export field name: `(UPPER / "_") *(UPPER / DIGIT / "_")`.
+fn is_export_key(k: &str) -> bool {
+    k.bytes().next().is_some_and(|b| b.is_ascii_uppercase() || b == b'_')
+        && k.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// An export field line (`bare` allows a bare `KEY`).
+fn export_start(text: &str, bare: bool) -> Option<ExportLine<'_>> {
+    match text.split_once('=') {
+        Some((k, v)) if is_export_key(k) => Some(ExportLine::Field(k, v)),
+        None if bare && is_export_key(text) => Some(ExportLine::Binary(text)),
+        _ => None,
+    }
+}
+
+/// The value of a binary field once enough of it has been read: `None` while more is needed.
+fn binary_value(buf: &str) -> Option<String> {
+    let prefix = buf.as_bytes().get(..8)?;
+    let data = buf.get(8..);
+    if !prefix.is_ascii() || data.is_none() {
+        // The length prefix was mangled by lossy decoding: take the rest of the line.
+        let start = buf.char_indices().nth(8).map_or(buf.len(), |(i, _)| i);
+        return Some(buf.get(start..).unwrap_or("").to_string());
+    }
+    let data = data.unwrap_or("");
+    let mut len = [0u8; 8];
+    len.copy_from_slice(prefix);
+    let len = u64::from_le_bytes(len);
+    if len > MAX_BINARY {
+        return Some(data.to_string());
+    }
+    // Lossy decoding turned each invalid byte into U+FFFD (3 bytes): count it as one.
+    let len = len as usize;
+    let mut raw = 0usize;
+    if len == 0 {
+        return Some(String::new());
+    }
+    for (i, c) in data.char_indices() {
+        raw += if c == char::REPLACEMENT_CHARACTER { 1 } else { c.len_utf8() };
+        if raw >= len {
+            return Some(data.get(..i + c.len_utf8()).unwrap_or(data).to_string());
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------
+// Text header grammar
+
+type Res<'a, T> = IResult<&'a str, T>;
+
+/// A parsed text line.
+#[derive(Debug)]
+struct TextHeader<'a> {
+    time: RawTime,
+    zone_abbrev: Option<&'a str>,
+    monotonic_us: Option<i64>,
+    host: &'a str,
+    ident: Option<&'a str>,
+    pid: Option<u64>,
+    body: &'a str,
+    /// Byte offset of the body in the line.
+    body_col: usize,
+}
+
+/// What a stamp parse found: the rest, the time, a zone abbreviation, monotonic µs.
+type Stamp<'a> = (&'a str, RawTime, Option<&'a str>, Option<i64>);
+
+/// The text header of a line: `None` when the line does not start with a journal stamp,
+/// `Some(Err)` when it does but the stamp is out of range.
+fn header(line: &str) -> Option<Result<TextHeader<'_>, &'static str>> {
+    let (rest, time, zone_abbrev, monotonic_us) = match stamp(line)? {
+        Ok(s) => s,
+        Err(e) => return Some(Err(e)),
+    };
+    let rest = rest.strip_prefix(' ')?;
+    let rest = rest.trim_start_matches(' ');
+    let (host, after) = rest.split_once(' ').unwrap_or((rest, ""));
+    if host.is_empty() {
+        return None;
+    }
+    let (ident, pid, body) = tag_part(after);
+    let body_col = line.len() - body.len();
+    Some(Ok(TextHeader { time, zone_abbrev, monotonic_us, host, ident, pid, body, body_col }))
+}
+
+/// `ident ["[" pid "]"] ":" SP msg`, or a message alone.
+fn tag_part(s: &str) -> (Option<&str>, Option<u64>, &str) {
+    let (tag, body) = match s.find(": ") {
+        Some(i) => (&s[..i], &s[i + 2..]),
+        None => match s.strip_suffix(':') {
+            Some(tag) if !tag.contains(' ') => (tag, ""),
+            _ => return (None, None, s),
+        },
+    };
+    if tag.is_empty() {
+        return (None, None, body);
+    }
+    let (ident, pid) = match tag.strip_suffix(']').and_then(|t| t.rsplit_once('[')) {
+        Some((name, pid)) if !name.is_empty() => match pid.parse::<u64>() {
+            Ok(p) => (name, Some(p)),
+            Err(_) => (tag, None),
+        },
+        _ => (tag, None),
+    };
+    (Some(ident), pid, body)
+}
+
+/// The stamp at the start of a line (any text mode).
+fn stamp(line: &str) -> Option<Result<Stamp<'_>, &'static str>> {
+    let first = line.as_bytes().first()?;
+    match first {
+        b'[' => monotonic(line).ok().map(|(rest, us)| Ok((rest, RawTime::None, None, Some(us)))),
+        b'0'..=b'9' => {
+            if let Ok((rest, (local, zone))) = iso_datetime(line) {
+                let time = match zone {
+                    Some(offset_secs) => RawTime::Exact { local, offset_secs },
+                    None => RawTime::Local { local, file_offset: None },
+                };
+                return Some(Ok((rest, time, None, None)));
+            }
+            if iso_shaped(line) {
+                return Some(Err(REASON_BAD_TIME));
+            }
+            let (rest, (secs, _, frac)) = epoch(line).ok()?;
+            Some(epoch_time(secs, frac).map(|t| (rest, t, None, None)).ok_or(REASON_BAD_TIME))
+        }
+        _ => {
+            if let Ok((rest, (month, day, t))) = bsd_timestamp(line) {
+                return Some(Ok((rest, RawTime::NoYear { month, day, time: t }, None, None)));
+            }
+            if let Some(rest) = weekday_shaped(line) {
+                return Some(full_stamp(rest).ok_or(REASON_BAD_TIME));
+            }
+            // `Mmm dd HH:…` with an out-of-range day or time.
+            let shaped = month_abbrev(line).is_ok_and(|(r, _)| {
+                r.starts_with(' ') && r.trim_start_matches(' ').starts_with(|c: char| c.is_ascii_digit())
+            });
+            shaped.then_some(Err(REASON_BAD_TIME))
+        }
+    }
+}
+
+/// `YYYY-MM-` shape (an ISO stamp whose values are wrong).
+fn iso_shaped(line: &str) -> bool {
+    let b = line.as_bytes();
+    b.len() >= 8 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+}
+
+/// `[` *SP digits `.` digits `]` → µs.
+fn monotonic(input: &str) -> Res<'_, i64> {
+    let (rest, (_, _, secs, _, frac, _)) =
+        tuple((char('['), take_while(|c| c == ' '), digit1, char('.'), digit1, char(']')))(input)?;
+    let secs: i64 = secs.parse().map_err(|_| verify_err(input))?;
+    let us = secs.checked_mul(1_000_000).and_then(|s| s.checked_add(frac_units(frac, 6) as i64));
+    Ok((rest, us.ok_or_else(|| verify_err(input))?))
+}
+
+/// `digits "." digits` (epoch seconds).
+fn epoch(input: &str) -> Res<'_, (&str, char, &str)> {
+    tuple((digit1, char('.'), digit1))(input)
+}
+
+/// Epoch seconds and fraction → Exact UTC.
+fn epoch_time(secs: &str, frac: &str) -> Option<RawTime> {
+    let secs: i64 = secs.parse().ok()?;
+    let t = DateTime::from_timestamp(secs, frac_units(frac, 9))?;
+    Some(RawTime::Exact { local: t.naive_utc(), offset_secs: 0 })
+}
+
+/// The first `digits` digits of a fraction, right-padded with zeros.
+fn frac_units(frac: &str, digits: usize) -> u32 {
+    let b = frac.as_bytes();
+    (0..digits).fold(0u32, |acc, i| acc * 10 + b.get(i).map_or(0, |d| u32::from(d.wrapping_sub(b'0') % 10)))
+}
+
+/// `Www YYYY-` (a short-full stamp, maybe out of range): the text after the weekday.
+fn weekday_shaped(input: &str) -> Option<&str> {
+    let b = input.as_bytes();
+    let shaped = b.len() >= 9
+        && b[..3].iter().all(u8::is_ascii_alphabetic)
+        && b[3] == b' '
+        && b[4..8].iter().all(u8::is_ascii_digit)
+        && b[8] == b'-';
+    shaped.then(|| input.get(4..)).flatten()
+}
+
+/// `YYYY-MM-DD HH:MM:SS[.f] ZONE` after the weekday.
+fn full_stamp(input: &str) -> Option<Stamp<'_>> {
+    let (rest, (d, _, t, _, zone)) = tuple((
+        date,
+        char(' '),
+        time,
+        char(' '),
+        take_while1::<_, _, nom::error::Error<&str>>(|c: char| c != ' '),
+    ))(input)
+    .ok()?;
+    let local = NaiveDateTime::new(d, t);
+    if matches!(zone, "UTC" | "GMT" | "Z" | "UT") {
+        return Some((rest, RawTime::Exact { local, offset_secs: 0 }, None, None));
+    }
+    if let Ok(("", offset_secs)) = crate::timefmt::zone(zone) {
+        return Some((rest, RawTime::Exact { local, offset_secs }, None, None));
+    }
+    if zone.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Some((rest, RawTime::Local { local, file_offset: None }, Some(zone), None));
+    }
+    None
+}
+
+fn verify_err(input: &str) -> nom::Err<nom::error::Error<&str>> {
+    nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Verify))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_part_forms() {
+        assert_eq!(tag_part("kernel: x: y"), (Some("kernel"), None, "x: y"));
+        assert_eq!(
+            tag_part("/etc/mysql/debian-start[682964]: m"),
+            (Some("/etc/mysql/debian-start"), Some(682964), "m")
+        );
+        assert_eq!(tag_part("no tag here"), (None, None, "no tag here"));
+        assert_eq!(tag_part("a b[x]: m"), (Some("a b[x]"), None, "m"));
+    }
+
+    #[test]
+    fn binary_values() {
+        assert_eq!(binary_value("\u{3}\0\0\0\0\0\0\0ab"), None);
+        assert_eq!(binary_value("\u{3}\0\0\0\0\0\0\0ab\n").as_deref(), Some("ab\n"));
+        assert_eq!(binary_value("\u{3}\0\0"), None);
+    }
+
+    #[test]
+    fn ansi_is_stripped() {
+        assert_eq!(strip_ansi("\x1b[32minfo\x1b[39m: x"), "info: x");
+        assert_eq!(strip_ansi("a\x1b["), "a");
+    }
+
+    #[test]
+    fn fractions() {
+        assert_eq!(frac_units("814801", 6), 814801);
+        assert_eq!(frac_units("5", 6), 500000);
+        assert_eq!(frac_units("1234567", 6), 123456);
+    }
+}
