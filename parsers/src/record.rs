@@ -228,6 +228,19 @@ impl<'a> Record<'a> {
         self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
+    /// The text of a string field, if set.
+    pub fn str_field(&self, key: &str) -> Option<&str> {
+        self.field(key).and_then(FieldValue::as_str)
+    }
+
+    /// The value of an integer field, if set.
+    pub fn int_field(&self, key: &str) -> Option<i64> {
+        match self.field(key) {
+            Some(FieldValue::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
     /// Detaches the record from the input it borrows, so a parser can hold it across
     /// windows (a record that later lines may still extend).
     pub fn into_owned(self) -> Record<'static> {

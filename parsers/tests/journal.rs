@@ -5,7 +5,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use postmortem_parsers::journal::{JournalParser, REASON_BAD_JSON, REASON_NO_RECORD};
-use postmortem_parsers::{auth, parse_text, split_lines, FieldValue, LineParser, RawTime, Record, Sink};
+use postmortem_parsers::{auth, parse_text, split_lines, LineParser, RawTime, Record, Sink};
 use proptest::prelude::*;
 
 fn parse(text: &str) -> Sink<'_> {
@@ -19,14 +19,11 @@ fn rec(line: &'static str) -> Record<'static> {
 }
 
 fn s<'r>(r: &'r Record<'_>, key: &str) -> Option<&'r str> {
-    r.field(key).and_then(FieldValue::as_str)
+    r.str_field(key)
 }
 
 fn int(r: &Record<'_>, key: &str) -> Option<i64> {
-    match r.field(key) {
-        Some(FieldValue::Int(n)) => Some(*n),
-        _ => None,
-    }
+    r.int_field(key)
 }
 
 fn dt(d: (i32, u32, u32), t: (u32, u32, u32, u32)) -> NaiveDateTime {

@@ -17,14 +17,11 @@ fn rec(line: &'static str) -> Record<'static> {
 }
 
 fn s<'r>(r: &'r Record<'_>, key: &str) -> Option<&'r str> {
-    r.field(key).and_then(FieldValue::as_str)
+    r.str_field(key)
 }
 
 fn int(r: &Record<'_>, key: &str) -> Option<i64> {
-    match r.field(key) {
-        Some(FieldValue::Int(n)) => Some(*n),
-        _ => None,
-    }
+    r.int_field(key)
 }
 
 fn no_year(month: u32, day: u32, h: u32, m: u32, sec: u32) -> RawTime {
