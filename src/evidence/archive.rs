@@ -183,9 +183,10 @@ fn read_manifest(reader: &mut dyn Read, input: &mut Input) -> io::Result<()> {
     Ok(())
 }
 
-fn member_names(container: &Input, path: &str) -> (String, String) {
+/// A member of `container` at `path` inside it: displayed as `container!/path`.
+fn member(container: &Input, path: &str, mtime: Option<Mtime>) -> Member {
     let path = path.trim_start_matches("./").to_string();
-    (format!("{}!/{}", container.file, path), path)
+    Member { display: format!("{}!/{}", container.file, path), bundle_path: path, mtime }
 }
 
 fn load_tar(
@@ -204,20 +205,14 @@ fn load_tar(
             continue;
         }
         let path = entry.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
-        let (display, bundle_path) = member_names(&out[index], &path);
         let mtime = entry
             .header()
             .mtime()
             .ok()
             .and_then(|t| DateTime::<Utc>::from_timestamp(t as i64, 0))
             .map(|time| Mtime { time, source: MtimeSource::TarHeader });
-        load_stream(
-            Source::Stream(&mut entry),
-            Member { display, bundle_path, mtime },
-            options,
-            depth + 1,
-            out,
-        );
+        let member = member(&out[index], &path, mtime);
+        load_stream(Source::Stream(&mut entry), member, options, depth + 1, out);
     }
     Ok(())
 }
@@ -252,20 +247,14 @@ fn load_zip<R: Read + Seek>(
         if !file.is_file() {
             continue;
         }
-        let (display, bundle_path) = member_names(&out[index], file.name());
         // Zip times are local wall-clock times with no zone: good enough for a year.
         let mtime = file.last_modified().and_then(|t| {
             NaiveDate::from_ymd_opt(t.year().into(), t.month().into(), t.day().into())
                 .and_then(|d| d.and_hms_opt(t.hour().into(), t.minute().into(), t.second().into()))
                 .map(|n| Mtime { time: n.and_utc(), source: MtimeSource::ZipEntry })
         });
-        load_stream(
-            Source::Stream(&mut file),
-            Member { display, bundle_path, mtime },
-            options,
-            depth + 1,
-            out,
-        );
+        let member = member(&out[index], file.name(), mtime);
+        load_stream(Source::Stream(&mut file), member, options, depth + 1, out);
     }
     Ok(())
 }
