@@ -67,6 +67,11 @@ struct EvidenceArgs {
     #[arg(long, value_name = "YYYY")]
     year: Option<i32>,
 
+    /// When the machine booted (RFC3339, e.g. 2026-02-17T06:12:03Z), to date dmesg-style
+    /// times since boot that no kern.log or journal line of the same boot anchors.
+    #[arg(long, value_name = "TIME")]
+    boot_time: Option<chrono::DateTime<chrono::Utc>>,
+
     /// Force a format for inputs whose path matches GLOB, e.g. --as '*.txt=syslog'.
     /// Repeatable. Format ids: see `postmortem formats`.
     #[arg(long = "as", value_name = "GLOB=FORMAT")]
@@ -206,7 +211,7 @@ fn build(args: &EvidenceArgs) -> Result<timeline::Timeline> {
         forced.push((glob.compile_matcher(), format));
     }
     let load = LoadOptions { forced, ..LoadOptions::default() };
-    let time = TimeOptions { tz, year: args.year };
+    let time = TimeOptions { tz, year: args.year, boot: args.boot_time };
     let timeline = timeline::build(&args.evidence, &load, &time);
     for input in timeline.bundles.iter().flat_map(|b| &b.inputs) {
         if let crate::evidence::InputStatus::Failed(why) = &input.status {

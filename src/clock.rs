@@ -25,6 +25,9 @@ pub struct TimeOptions {
     pub tz: Option<Tz>,
     /// `--year`: the year of each input's first year-less line.
     pub year: Option<i32>,
+    /// `--boot-time`: when the machine booted, for times written as seconds since boot
+    /// that no evidence of the same boot anchors.
+    pub boot: Option<DateTime<Utc>>,
 }
 
 /// The zone used for zone-less local times, and why.
@@ -55,8 +58,124 @@ pub fn resolve_bundle(bundle: &mut Bundle, options: &TimeOptions) {
             resolve_input(input, zone, options.year);
         }
     });
+    date_snapshots(bundle);
+    date_monotonic(bundle, options.boot);
     if let Some(first) = bundle.inputs.iter_mut().find(|i| i.status == InputStatus::Parsed) {
         first.assumptions.splice(0..0, bundle_notes);
+    }
+}
+
+/// Snapshots (`pm2 jlist`, `pm2 list`, `df`, `free`) say *when* nowhere on their lines. Their
+/// undated events take, in order: the time in the file name (set by the parser), the
+/// manifest's `captured_at`, the file's mtime. The choice is an assumption of the input.
+fn date_snapshots(bundle: &mut Bundle) {
+    let captured = bundle.manifest.as_ref().and_then(|m| m.captured_at);
+    for input in bundle.inputs.iter_mut().filter(|i| i.status == InputStatus::Parsed) {
+        if !input.format.is_some_and(|f| f.is_snapshot()) {
+            continue;
+        }
+        let undated = input.events.iter().filter(|e| e.time.is_none() && e.raw_time == RawTime::None).count();
+        if undated == 0 {
+            if !input.events.is_empty() {
+                input.assumptions.push("snapshot time taken from the file name (host-local time)".into());
+            }
+            continue;
+        }
+        let (time, why) = match (captured, input.mtime) {
+            (Some(t), _) => (t, "the manifest's captured_at".to_string()),
+            (None, Some(m)) => (m.time, format!("the {} mtime", m.source.label())),
+            (None, None) => {
+                input.assumptions.push(format!(
+                    "{undated} snapshot rows left undated: no time in the file name, no manifest captured_at, no file time"
+                ));
+                continue;
+            }
+        };
+        for e in input.events.iter_mut().filter(|e| e.time.is_none() && e.raw_time == RawTime::None) {
+            e.time = Some(time);
+        }
+        input.assumptions.push(format!(
+            "snapshot taken at {} ({why}; the file name carries no time)",
+            time.format("%Y-%m-%dT%H:%M:%SZ")
+        ));
+    }
+}
+
+/// A boot instant estimated from an event that has both a wall time and a time since boot.
+#[derive(Clone, Debug)]
+struct BootAnchor {
+    boot: DateTime<Utc>,
+    boot_id: Option<String>,
+    file: String,
+    line: u64,
+}
+
+/// Two estimates of a boot closer than this are the same boot (rsyslog stamps on receipt).
+const SAME_BOOT: i64 = 30;
+
+/// Dates events that carry only `monotonic_us` (dmesg, journalctl short-monotonic): boot
+/// time = wall time − time since boot of an event that has both (kern.log keeps the dmesg
+/// stamp; journal JSON has both). Events with a `boot_id` use an anchor of that boot;
+/// others use the latest boot in the evidence (dmesg shows the running boot), or
+/// `--boot-time`.
+fn date_monotonic(bundle: &mut Bundle, boot_option: Option<DateTime<Utc>>) {
+    let mut anchors: Vec<BootAnchor> = Vec::new();
+    for input in bundle.inputs.iter().filter(|i| i.status == InputStatus::Parsed) {
+        for e in &input.events {
+            let (Some(time), Some(mono)) = (e.time, e.int_field("monotonic_us")) else { continue };
+            let boot = time - Duration::microseconds(mono);
+            let boot_id = e.str_field("boot_id").map(str::to_string);
+            // Keep the earliest estimate per boot: delivery delays only make wall times later.
+            match anchors
+                .iter_mut()
+                .find(|a| a.boot_id == boot_id && (a.boot - boot).num_seconds().abs() <= SAME_BOOT)
+            {
+                Some(a) if boot < a.boot => {
+                    *a = BootAnchor { boot, boot_id, file: input.file.clone(), line: e.line }
+                }
+                Some(_) => {}
+                None => anchors.push(BootAnchor { boot, boot_id, file: input.file.clone(), line: e.line }),
+            }
+        }
+    }
+    let latest = anchors.iter().max_by_key(|a| a.boot).cloned();
+    for input in bundle.inputs.iter_mut().filter(|i| i.status == InputStatus::Parsed) {
+        let mut used: Vec<(String, u64)> = Vec::new();
+        let mut left = 0u64;
+        for e in input.events.iter_mut().filter(|e| e.time.is_none()) {
+            let Some(mono) = e.int_field("monotonic_us") else { continue };
+            let id = e.str_field("boot_id");
+            let by_id = id.and_then(|id| anchors.iter().find(|a| a.boot_id.as_deref() == Some(id)));
+            let (boot, why) = match (by_id, boot_option, &latest) {
+                (Some(a), _, _) => (a.boot, format!("{} line {} (same boot id)", a.file, a.line)),
+                (None, Some(b), _) if id.is_none() => (b, "--boot-time".to_string()),
+                (None, None, Some(a)) if id.is_none() => {
+                    (a.boot, format!("{} line {} (the latest boot in the evidence)", a.file, a.line))
+                }
+                _ => {
+                    left += 1;
+                    continue;
+                }
+            };
+            e.time = Some(boot + Duration::microseconds(mono));
+            let text = format!("{} from {why}", boot.format("%Y-%m-%dT%H:%M:%S%.6fZ"));
+            match used.iter_mut().find(|(t, _)| *t == text) {
+                Some((_, n)) => *n += 1,
+                None => used.push((text, 1)),
+            }
+        }
+        for (text, n) in used {
+            input.assumptions.push(format!(
+                "{n} times since boot dated with the boot at {text}: wall time minus time since boot \
+                 (dmesg times drift after a suspend)"
+            ));
+        }
+        if left > 0 {
+            input.assumptions.push(format!(
+                "{left} times since boot left undated: no evidence of when that boot began \
+                 (add kern.log or journal JSON of the same boot, or pass --boot-time)"
+            ));
+        }
     }
 }
 

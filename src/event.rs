@@ -102,6 +102,19 @@ impl Event {
         self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
+    /// The text of a string field.
+    pub fn str_field(&self, key: &str) -> Option<&str> {
+        self.field(key).and_then(FieldValue::as_str)
+    }
+
+    /// The value of an integer field.
+    pub fn int_field(&self, key: &str) -> Option<i64> {
+        match self.field(key) {
+            Some(FieldValue::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
     /// The time as RFC3339 UTC with microseconds and `Z`, as the contract writes it.
     pub fn time_text(&self) -> Option<String> {
         self.time.map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true))

@@ -1,5 +1,6 @@
 //! The formats postmortem reads, with their stable ids and how each is recognised.
 
+use crate::dmesg::DmesgParser;
 use crate::journal::JournalParser;
 use crate::pm2_log::Pm2LogParser;
 use crate::record::LineParser;
@@ -16,11 +17,19 @@ pub enum Format {
     /// `journalctl` output: the text modes (short, -precise, -iso, -full, -unix, -monotonic,
     /// with-unit), `-o json` and `-o export`.
     Journal,
+    /// `dmesg` output: monotonic `[secs.usecs]`, `-T`, `-r` and `--time-format iso` stamps.
+    Dmesg,
 }
 
 impl Format {
     /// Every format, in a stable order.
-    pub const ALL: &'static [Format] = &[Format::Pm2Log, Format::Syslog, Format::Journal];
+    pub const ALL: &'static [Format] = &[Format::Pm2Log, Format::Syslog, Format::Journal, Format::Dmesg];
+
+    /// True for snapshots: outputs of a command at one moment (`pm2 jlist`, `df`), whose
+    /// rows carry no time of their own.
+    pub fn is_snapshot(self) -> bool {
+        false
+    }
 
     /// The stable id (`pm2-log`, `syslog`).
     pub fn id(self) -> &'static str {
@@ -28,6 +37,7 @@ impl Format {
             Format::Pm2Log => "pm2-log",
             Format::Syslog => "syslog",
             Format::Journal => "journal",
+            Format::Dmesg => "dmesg",
         }
     }
 
@@ -44,6 +54,7 @@ impl Format {
                 "syslog text: auth.log, secure, syslog, messages, kern.log (RFC3164, rsyslog ISO-8601, RFC5424)"
             }
             Format::Journal => "journalctl output: short* text modes, with-unit, -o json, -o export",
+            Format::Dmesg => "the kernel ring buffer as dmesg prints it (monotonic, -T, -r, --time-format iso)",
         }
     }
 
@@ -65,15 +76,24 @@ impl Format {
                  entries, `Tue 2026-02-17 14:30:00 UTC host …`, epoch `1771338600.260000 host …` or \
                  `[  812.814801] host …` monotonic stamps; file names journal*, journalctl* as a hint"
             }
+            Format::Dmesg => {
+                "lines start `[  812.814801] `, `<3>[  812.814801] `, `[Mon Dec  8 17:51:31 2025] ` or \
+                 `2025-12-08T17:51:31,123456+01:00 ` followed by a kernel message (not `host ident:`); \
+                 file names dmesg* as a hint"
+            }
         }
     }
 
-    /// A fresh parser for one input of this format.
-    pub fn parser(self) -> Box<dyn LineParser + Send> {
+    /// A fresh parser for one input of this format. `path` is the input's path in the bundle
+    /// (`/`-separated): some formats take context from it (an app log's process name, a
+    /// history file's user, a snapshot's time).
+    pub fn parser(self, path: &str) -> Box<dyn LineParser + Send> {
+        let _ = path;
         match self {
             Format::Pm2Log => Box::<Pm2LogParser>::default(),
             Format::Syslog => Box::<SyslogParser>::default(),
             Format::Journal => Box::<JournalParser>::default(),
+            Format::Dmesg => Box::<DmesgParser>::default(),
         }
     }
 
@@ -81,8 +101,21 @@ impl Format {
     pub fn kinds(self) -> Vec<(&'static str, &'static str)> {
         match self {
             Format::Pm2Log => crate::pm2_log::KINDS.to_vec(),
-            Format::Syslog => crate::syslog::KINDS.iter().chain(crate::auth::KINDS).copied().collect(),
-            Format::Journal => crate::journal::KINDS.iter().chain(crate::auth::KINDS).copied().collect(),
+            Format::Syslog => crate::syslog::KINDS
+                .iter()
+                .chain(crate::auth::KINDS)
+                .chain(crate::systemd::KINDS)
+                .chain(crate::kernel::KINDS)
+                .copied()
+                .collect(),
+            Format::Journal => crate::journal::KINDS
+                .iter()
+                .chain(crate::auth::KINDS)
+                .chain(crate::systemd::KINDS)
+                .chain(crate::kernel::KINDS)
+                .copied()
+                .collect(),
+            Format::Dmesg => crate::kernel::KINDS.to_vec(),
         }
     }
 }

@@ -68,8 +68,10 @@ use nom::{
     IResult,
 };
 
-use crate::auth;
+use crate::kernel::{self, OomAssembler};
+use crate::messages::classify_into;
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
+use crate::systemd::is_unit;
 use crate::timefmt::{bsd_timestamp, date, iso_datetime, month_abbrev, time};
 
 /// `message`: a journal entry with no more specific meaning.
@@ -115,6 +117,8 @@ pub struct JournalParser {
     export_mode: bool,
     /// The export entry being read.
     export: Option<ExportEntry>,
+    /// Folds kernel OOM reports into one event per kill.
+    oom: OomAssembler,
 }
 
 /// An export entry being read (owned: it may span windows).
@@ -190,6 +194,7 @@ impl LineParser for JournalParser {
             return;
         }
         if let Some(inner) = special(text) {
+            self.oom.close(sink);
             self.separator(inner);
             sink.structural();
             return;
@@ -200,7 +205,7 @@ impl LineParser for JournalParser {
                     let rec = self.entry_record(line_no, entry);
                     self.mark_record();
                     self.msg_col = usize::MAX;
-                    sink.event(rec);
+                    self.emit(rec, sink, false);
                 }
                 None => sink.unparsed(line_no, REASON_BAD_JSON),
             }
@@ -220,7 +225,7 @@ impl LineParser for JournalParser {
             Some(Ok(h)) => {
                 let rec = self.text_record(line_no, h);
                 self.mark_record();
-                sink.event(rec);
+                self.emit(rec, sink, false);
             }
             Some(Err(reason)) => sink.unparsed(line_no, reason),
             None => {
@@ -244,10 +249,28 @@ impl LineParser for JournalParser {
 
     fn finish<'a>(&mut self, sink: &mut Sink<'a>) {
         self.flush_export(sink);
+        self.oom.close(sink);
     }
 }
 
 impl JournalParser {
+    /// Makes a record's line decision; kernel records go through the OOM assembler.
+    /// `counted`: the record's lines were already counted (an export entry).
+    fn emit<'a>(&mut self, mut rec: Record<'a>, sink: &mut Sink<'a>, counted: bool) {
+        if rec.source == SOURCE_KERNEL {
+            kernel::take_stamp(&mut rec);
+            if counted {
+                self.oom.feed_counted(rec, sink);
+            } else {
+                self.oom.feed(rec, sink);
+            }
+        } else if counted {
+            sink.push_pending(rec);
+        } else {
+            sink.event(rec);
+        }
+    }
+
     fn mark_record(&mut self) {
         self.seen_record = true;
         self.boot_has_records = true;
@@ -317,7 +340,7 @@ impl JournalParser {
             let rec = self.entry_record(ex.line, ex.entry);
             self.mark_record();
             self.msg_col = usize::MAX;
-            sink.push_pending(rec);
+            self.emit(rec, sink, true);
         }
     }
 
@@ -354,7 +377,9 @@ impl JournalParser {
         if kernel {
             rec.source = SOURCE_KERNEL;
         }
-        classify_into(&mut rec, ident, first);
+        if !kernel {
+            classify_into(&mut rec, ident, first);
+        }
         rec.continuation.extend(lines.map(Cow::Borrowed));
         rec.into_owned()
     }
@@ -385,42 +410,17 @@ impl JournalParser {
         if h.ident == Some("kernel") {
             rec.source = SOURCE_KERNEL;
         }
-        classify_into(&mut rec, h.ident, h.body);
+        if rec.source != SOURCE_KERNEL {
+            classify_into(&mut rec, h.ident, h.body);
+        }
         rec
     }
-}
-
-/// Applies [`auth::classify`] to a record: source, kind, user and the event's fields.
-fn classify_into<'a>(rec: &mut Record<'a>, ident: Option<&str>, body: &'a str) {
-    let Some(ev) = ident.and_then(|i| auth::classify(i, body)) else { return };
-    rec.source = SOURCE_AUTH;
-    rec.kind = ev.kind;
-    rec.user = ev.user.map(Cow::Borrowed);
-    rec.fields.extend(ev.into_fields());
 }
 
 /// The inside of a `-- … --` special line.
 fn special(text: &str) -> Option<&str> {
     let t = text.trim_end();
     t.strip_prefix("-- ")?.strip_suffix(" --").map(str::trim).or_else(|| (t == "-- --").then_some(""))
-}
-
-/// A unit name: `name.suffix` with a systemd unit suffix and no spaces.
-fn is_unit(s: &str) -> bool {
-    const SUFFIXES: [&str; 11] = [
-        ".service",
-        ".scope",
-        ".slice",
-        ".socket",
-        ".target",
-        ".mount",
-        ".automount",
-        ".timer",
-        ".path",
-        ".device",
-        ".swap",
-    ];
-    !s.contains(' ') && SUFFIXES.iter().any(|suf| s.len() > suf.len() && s.ends_with(suf))
 }
 
 /// The `UNIT: ` prefix of a systemd message about a unit.

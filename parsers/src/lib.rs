@@ -9,12 +9,16 @@
 //! parser for it.
 
 pub mod auth;
+pub mod dmesg;
 pub mod format;
 pub mod journal;
+pub mod kernel;
+pub mod messages;
 pub mod pm2_log;
 pub mod record;
 pub mod sniff;
 pub mod syslog;
+pub mod systemd;
 pub mod timefmt;
 
 pub use format::Format;

@@ -44,9 +44,15 @@ pub fn sniff(head: &[u8], path: &str) -> Sniffed {
         Some(i) if head.len() == SNIFF_BYTES => &text[..i],
         _ => &text[..],
     };
+    for (format, matches) in DOCUMENTS {
+        if matches(complete) {
+            return Sniffed { format: Some(*format), reason: format!("content: a {format} document") };
+        }
+    }
     let mut sampled = 0usize;
     let mut scores = [0usize; 2];
     let mut journal_only = 0usize;
+    let mut other = [0usize; LINE_SIGNATURES.len()];
     for line in split_lines(complete).filter(|l| !l.trim().is_empty()).take(SNIFF_LINES) {
         sampled += 1;
         if looks_like_pm2_log(line) {
@@ -55,6 +61,8 @@ pub fn sniff(head: &[u8], path: &str) -> Sniffed {
             scores[1] += 1;
         } else if looks_like_journal_only(line) {
             journal_only += 1;
+        } else if let Some(i) = LINE_SIGNATURES.iter().position(|(_, matches)| matches(line)) {
+            other[i] += 1;
         }
     }
     // journalctl's short modes are syslog-shaped; a line only journalctl writes decides.
@@ -67,8 +75,14 @@ pub fn sniff(head: &[u8], path: &str) -> Sniffed {
             ),
         };
     }
-    let (best, score) =
+    let mut best =
         if scores[0] >= scores[1] { (Format::Pm2Log, scores[0]) } else { (Format::Syslog, scores[1]) };
+    for (i, (format, _)) in LINE_SIGNATURES.iter().enumerate() {
+        if other[i] > best.1 {
+            best = (*format, other[i]);
+        }
+    }
+    let (best, score) = best;
     // A fair share: stack traces and continuations may outnumber record lines in a sample.
     if score > 0 && score * 5 >= sampled {
         return Sniffed {
@@ -92,8 +106,65 @@ pub fn sniff(head: &[u8], path: &str) -> Sniffed {
     Sniffed { format: None, reason }
 }
 
+/// A test of one line (or of a whole head) for a format's signature.
+type Signature = (Format, fn(&str) -> bool);
+
+/// Formats recognised from one line each, tried in this order on lines that are not
+/// pm2.log, syslog or journal lines. The format with most matching lines wins.
+const LINE_SIGNATURES: &[Signature] = &[(Format::Dmesg, crate::dmesg::sniff_line)];
+
+/// Formats recognised from the whole head of an input (documents, not lines), tried first.
+const DOCUMENTS: &[Signature] = &[];
+
+/// File-name patterns of the formats beyond pm2.log, syslog and the journal (see [`glob`]).
+const NAME_HINTS: &[(Format, &[&str])] = &[(Format::Dmesg, crate::dmesg::NAME_HINTS)];
+
+/// `pattern` matches `path`: `*` is any run of characters; a pattern without `/` is matched
+/// against the file name, one with `/` against the end of the path. Case-insensitive.
+pub fn glob(pattern: &str, path: &str) -> bool {
+    let path = path.to_ascii_lowercase();
+    let subject = if pattern.contains('/') {
+        path.as_str()
+    } else {
+        path.rsplit(['/', '\\', '!']).next().unwrap_or(&path)
+    };
+    let pattern = pattern.to_ascii_lowercase();
+    if pattern.contains('/') {
+        // Anchor at a path-component boundary anywhere in the path.
+        return (0..=subject.len())
+            .filter(|&i| i == 0 || subject.as_bytes()[i - 1] == b'/')
+            .any(|i| subject.is_char_boundary(i) && wildcard(&pattern, &subject[i..]));
+    }
+    wildcard(&pattern, subject)
+}
+
+/// `*`-only wildcard match of the whole text.
+fn wildcard(pattern: &str, text: &str) -> bool {
+    let Some((first, rest)) = pattern.split_once('*') else { return pattern == text };
+    let Some(mut text) = text.strip_prefix(first) else { return false };
+    let parts: Vec<&str> = rest.split('*').collect();
+    for (i, part) in parts.iter().enumerate() {
+        if i == parts.len() - 1 {
+            return text.ends_with(part) && text.len() >= part.len();
+        }
+        match text.find(part) {
+            Some(at) => text = &text[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 /// The format a file name suggests, if any.
 pub fn by_name(path: &str) -> Option<Format> {
+    if let Some(format) = by_known_name(path) {
+        return Some(format);
+    }
+    NAME_HINTS.iter().find(|(_, globs)| globs.iter().any(|g| glob(g, path))).map(|(f, _)| *f)
+}
+
+/// pm2.log, journal and syslog file names (with rotation suffixes and compression).
+fn by_known_name(path: &str) -> Option<Format> {
     let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path).to_ascii_lowercase();
     let stem = name.trim_end_matches(".gz").trim_end_matches(".zst");
     let stem = stem.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
@@ -163,6 +234,10 @@ fn looks_like_journal_only(line: &str) -> bool {
         if DAYS.contains(&day) && iso_datetime(rest).is_ok() {
             return true;
         }
+    }
+    // `[  812.814801] host ident: …` (dmesg writes `[  812.814801] msg`)
+    if line.starts_with('[') && crate::dmesg::sniff_line(line) {
+        return false;
     }
     // `1771338600.260000 host …` and `[  812.814801] host …`
     let stamp = line.strip_prefix('[').and_then(|r| r.split_once(']')).map(|(s, _)| s.trim_start());
@@ -302,6 +377,29 @@ mod tests {
         ] {
             assert!(!looks_like_syslog(line), "{line}");
         }
+    }
+
+    #[test]
+    fn dmesg_is_told_from_journal_monotonic() {
+        let dmesg = "[    0.000000] Linux version 6.8.0-45-generic (buildd@lcy02-amd64-115)\n\
+                     [ 7063.247407] Memory cgroup out of memory: Killed process 63214 (uwsgi)\n\
+                     [ 7093.543711] CPU: 4 PID: 63635 Comm: uwsgi Not tainted 5.4.0-77-generic\n";
+        assert_eq!(sniff(dmesg.as_bytes(), "x.txt").format, Some(Format::Dmesg));
+        let journal = "[    2.345678] web-01 kernel: Linux version 6.8.0-45-generic\n";
+        assert_eq!(sniff(journal.as_bytes(), "x.txt").format, Some(Format::Journal));
+        assert_eq!(sniff(b"", "evidence/dmesg.txt").format, Some(Format::Dmesg));
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob("dmesg*", "a/b/DMESG-T.txt"));
+        assert!(glob("*.bash_history", "home/bob/.bash_history"));
+        assert!(glob(".github/workflows/*.yml", "repo/.github/workflows/deploy.yml"));
+        assert!(!glob(".github/workflows/*.yml", "repo/github/workflows/deploy.yml"));
+        assert!(glob("*-out-*.log", "logs/api-out-0.log"));
+        assert!(!glob("*-out-*.log", "logs/api-out.log"));
+        assert!(glob("dump.pm2", "x/.pm2/dump.pm2"));
+        assert!(!glob("a*a", "a"));
     }
 
     #[test]

@@ -64,6 +64,8 @@ use nom::{
 };
 
 use crate::auth::{self, AuthEvent};
+use crate::kernel::{self, OomAssembler};
+use crate::messages;
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
 use crate::timefmt::{bsd_timestamp, iso_datetime, month_abbrev};
 
@@ -107,6 +109,11 @@ pub struct SyslogParser {
     /// `(command continued)` line extends it. Owned, so it survives the window it came from:
     /// results never depend on where the caller's windows end.
     pending_sudo: Option<Record<'static>>,
+    /// Folds kernel OOM reports into one event per kill.
+    oom: OomAssembler,
+    /// The last record line was a kernel line (a header-less line after it may belong to an
+    /// open OOM report).
+    last_kernel: bool,
 }
 
 impl LineParser for SyslogParser {
@@ -131,6 +138,7 @@ impl LineParser for SyslogParser {
                 match malformed(first) {
                     Some(reason) => sink.unparsed(line_no, reason),
                     None if !self.seen_record => sink.unparsed(line_no, REASON_NO_HEADER),
+                    None if self.last_kernel && self.oom.continuation(first, sink) => {}
                     None => sink.continuation(first),
                 }
             }
@@ -150,6 +158,7 @@ impl LineParser for SyslogParser {
 
     fn finish<'a>(&mut self, sink: &mut Sink<'a>) {
         self.flush_sudo(sink);
+        self.oom.close(sink);
     }
 }
 
@@ -164,9 +173,17 @@ impl SyslogParser {
             }
         }
         self.flush_sudo(sink);
-        let rec = build(line_no, h, ev);
+        let mut rec = build(line_no, h, ev);
         self.seen_record = true;
-        if embedded {
+        self.last_kernel = rec.source == SOURCE_KERNEL;
+        if rec.source == SOURCE_KERNEL {
+            kernel::take_stamp(&mut rec);
+            if embedded {
+                sink.push_pending(rec);
+            } else {
+                self.oom.feed(rec, sink);
+            }
+        } else if embedded {
             sink.push_pending(rec);
         } else if sudo_key(&rec).is_some() {
             sink.event_pending();
@@ -283,6 +300,9 @@ fn build<'a>(line_no: u64, h: Header<'a>, ev: Option<Body<'a>>) -> Record<'a> {
         None => {}
     }
     rec.fields = fields;
+    if rec.kind == MESSAGE && !is_kernel {
+        messages::classify_non_auth(&mut rec, h.ident, h.body);
+    }
     rec
 }
 

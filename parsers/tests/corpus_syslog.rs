@@ -103,8 +103,8 @@ const FILES: &[Expect] = &[
             "1|syslog|message-repeated|localhost|rsyslogd|-|2020-05-31T00:00:45.698463 +0|-",
             "2|syslog|message|localhost|rsyslogd|-|2020-05-31T00:00:45.698885 +0|-",
             "3|syslog|message|localhost|systemd|1|2020-05-31T00:00:45.738158 +0|-",
-            "4|syslog|message|localhost|systemd|1|2020-05-31T00:00:46.599903 +0|-",
-            "5|syslog|message|localhost|systemd|1|2020-05-31T00:00:47.044800 +0|-",
+            "4|syslog|unit-started|localhost|systemd|1|2020-05-31T00:00:46.599903 +0|-",
+            "5|syslog|unit-started|localhost|systemd|1|2020-05-31T00:00:47.044800 +0|-",
         ],
     },
     Expect {
@@ -117,9 +117,9 @@ const FILES: &[Expect] = &[
             "1|syslog|message|hostname|log_tag|-|2021-03-06T04:07:33.196352 +0|-",
             "2|syslog|message|hostname|log_tag|-|2021-03-06T04:07:33.196417 +0|-",
             "2|syslog|message|hostname|log_tag|-|2021-03-06T04:07:33.196443 +0|-",
-            "2|syslog|message|hostname|systemd|1|2021-03-06T04:07:33.203756 +0|-",
-            "2|syslog|message|hostname|systemd|1|2021-03-06T04:07:33.205165 +0|-",
-            "2|syslog|message|hostname|systemd|1|2021-03-06T04:07:33.206201 +0|-",
+            "2|syslog|unit-stopping|hostname|systemd|1|2021-03-06T04:07:33.203756 +0|-",
+            "2|syslog|unit-stopped|hostname|systemd|1|2021-03-06T04:07:33.205165 +0|-",
+            "2|syslog|unit-started|hostname|systemd|1|2021-03-06T04:07:33.206201 +0|-",
             "2|syslog|message|hostname|cron|18854|2021-03-06T04:07:33.208713 +0|-",
             "2|syslog|message|hostname|cron|18854|2021-03-06T04:07:33.208764 +0|-",
         ],
@@ -134,9 +134,9 @@ const FILES: &[Expect] = &[
             "1|syslog|message|hostname|log_tag|-|03-06 04:07:23|-",
             "2|syslog|message|hostname|log_tag|-|03-06 04:07:23|-",
             "2|syslog|message|hostname|log_tag|-|03-06 04:07:23|-",
-            "2|syslog|message|hostname|systemd|1|03-06 04:07:23|-",
-            "2|syslog|message|hostname|systemd|1|03-06 04:07:23|-",
-            "2|syslog|message|hostname|systemd|1|03-06 04:07:23|-",
+            "2|syslog|unit-stopping|hostname|systemd|1|03-06 04:07:23|-",
+            "2|syslog|unit-stopped|hostname|systemd|1|03-06 04:07:23|-",
+            "2|syslog|unit-started|hostname|systemd|1|03-06 04:07:23|-",
             "2|syslog|message|hostname|cron|18786|03-06 04:07:23|-",
             "2|syslog|message|hostname|cron|18786|03-06 04:07:23|-",
         ],
@@ -151,9 +151,9 @@ const FILES: &[Expect] = &[
             "2|syslog|message|hostname|log_tag|-|03-06 04:07:28|-",
             "4|syslog|message|hostname|log_tag|-|03-06 04:07:28|-",
             "5|syslog|message|hostname|log_tag|-|03-06 04:07:28|-",
-            "6|syslog|message|hostname|systemd|1|03-06 04:07:28|-",
-            "7|syslog|message|hostname|systemd|1|03-06 04:07:28|-",
-            "8|syslog|message|hostname|systemd|1|03-06 04:07:28|-",
+            "6|syslog|unit-stopping|hostname|systemd|1|03-06 04:07:28|-",
+            "7|syslog|unit-stopped|hostname|systemd|1|03-06 04:07:28|-",
+            "8|syslog|unit-started|hostname|systemd|1|03-06 04:07:28|-",
             "9|syslog|message|hostname|cron|18810|03-06 04:07:28|-",
             "10|syslog|message|hostname|cron|18810|03-06 04:07:28|-",
         ],
@@ -168,9 +168,9 @@ const FILES: &[Expect] = &[
             "2|syslog|message|hostname|log_tag|-|2021-03-06T04:07:38.251280 +0|-",
             "4|syslog|message|hostname|log_tag|-|2021-03-06T04:07:38.251318 +0|-",
             "5|syslog|message|hostname|log_tag|-|2021-03-06T04:07:38.251352 +0|-",
-            "6|syslog|message|hostname|systemd|1|2021-03-06T04:07:38.263426 +0|-",
-            "7|syslog|message|hostname|systemd|1|2021-03-06T04:07:38.265164 +0|-",
-            "8|syslog|message|hostname|systemd|1|2021-03-06T04:07:38.265422 +0|-",
+            "6|syslog|unit-stopping|hostname|systemd|1|2021-03-06T04:07:38.263426 +0|-",
+            "7|syslog|unit-stopped|hostname|systemd|1|2021-03-06T04:07:38.265164 +0|-",
+            "8|syslog|unit-started|hostname|systemd|1|2021-03-06T04:07:38.265422 +0|-",
             "9|syslog|message|hostname|cron|18898|2021-03-06T04:07:38.268395 +0|-",
             "10|syslog|message|hostname|cron|18898|2021-03-06T04:07:38.269077 +0|-",
         ],
@@ -447,8 +447,8 @@ const FILES: &[Expect] = &[
         records: 2,
         unparsed: &[],
         table: &[
-            "1|syslog|message|linux-sqrz|systemd|4179|2018-08-14T14:30:02.203151 +7200|-",
-            "2|syslog|message|linux-sqrz|systemd|4179|2018-08-14T14:30:02.203251 +7200|-",
+            "1|syslog|unit-stopped|linux-sqrz|systemd|4179|2018-08-14T14:30:02.203151 +7200|-",
+            "2|syslog|unit-stopped|linux-sqrz|systemd|4179|2018-08-14T14:30:02.203251 +7200|-",
         ],
     },
 ];
@@ -512,7 +512,9 @@ fn continuation_texts_and_messages() {
     let r = sink.records.iter().find(|r| r.line == 16).unwrap();
     assert_eq!(r.field("count"), Some(&FieldValue::Int(5)));
     let r = sink.records.iter().find(|r| r.line == 17).unwrap();
-    assert_eq!(r.message, "[997.390602] sda2: rw=0, want=65, limit=2");
+    // kern.log keeps dmesg's stamp in the message: it moves into `monotonic_us`.
+    assert_eq!(r.message, "sda2: rw=0, want=65, limit=2");
+    assert_eq!(r.int_field("monotonic_us"), Some(997_390_602));
 
     let text = read("beats/syslog-iso8601-multiline.log");
     let sink = parse(&text);

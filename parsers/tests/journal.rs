@@ -18,6 +18,13 @@ fn rec(line: &'static str) -> Record<'static> {
     sink.records.into_iter().next().unwrap()
 }
 
+/// The records in line order (a kernel OOM event is pushed when its report ends).
+fn by_line<'a>(sink: &Sink<'a>) -> Vec<Record<'a>> {
+    let mut r = sink.records.clone();
+    r.sort_by_key(|r| r.line);
+    r
+}
+
 fn s<'r>(r: &'r Record<'_>, key: &str) -> Option<&'r str> {
     r.str_field(key)
 }
@@ -53,17 +60,21 @@ fn short_sample() {
     assert_eq!(sink.counts.continuation, 1);
     assert_eq!(sink.counts.structural, 1);
     assert_eq!(sink.counts.total(), 7);
-    let r = &sink.records;
+    let r = &by_line(&sink);
     assert_eq!(
         r[0].time,
         RawTime::NoYear { month: 2, day: 17, time: NaiveTime::from_hms_opt(14, 30, 0).unwrap() }
     );
+    // The OOM summary alone is the kill event (its victim in fields).
     assert_eq!(r[0].source, "kernel");
-    assert_eq!(r[0].kind, "message");
+    assert_eq!(r[0].kind, "oom-kill");
     assert_eq!(r[0].host.as_deref(), Some("web-01"));
-    assert_eq!(r[0].pid, None);
+    assert_eq!(r[0].pid, Some(2092));
+    assert_eq!(s(&r[0], "unit"), Some("pm2-root.service"));
     assert!(r[0].message.starts_with("oom-kill:constraint="));
     assert_eq!(r[1].source, "journal");
+    assert_eq!(r[1].kind, "unit-exited");
+    assert_eq!(s(&r[1], "signal"), Some("SIGKILL"));
     assert_eq!(s(&r[1], "ident"), Some("systemd"));
     assert_eq!(s(&r[1], "unit"), Some("pm2-root.service"));
     assert_eq!(r[1].pid, Some(1));
@@ -213,7 +224,7 @@ fn json_byte_arrays_and_multiline() {
     let sink = parse(text);
     assert_eq!((sink.counts.events, sink.counts.unparsed, sink.counts.total()), (5, 1, 6));
     assert_eq!(sink.unparsed[0].reason, REASON_BAD_JSON);
-    let r = &sink.records;
+    let r = &by_line(&sink);
     assert_eq!(r[0].message, "bad utf8 \u{FFFD}\u{FFFD} here");
     assert_eq!(r[0].time, utc((2026, 2, 17), (14, 30, 6, 0)));
     assert_eq!(s(&r[0], "unit"), Some("pm2-root.service"));
@@ -224,6 +235,7 @@ fn json_byte_arrays_and_multiline() {
     assert_eq!(r[2].message, "line one");
     assert_eq!(r[2].continuation, ["line two"]);
     assert_eq!(r[3].source, "kernel");
+    assert_eq!(r[3].kind, "oom-kill");
     assert_eq!(r[3].time, utc((2026, 2, 17), (14, 30, 0, 1300)));
     assert_eq!(int(&r[3], "monotonic_us"), Some(812_385_554_801));
     assert_eq!(s(&r[4], "unit"), Some("pm2-root.service"));

@@ -44,7 +44,7 @@ fn rfc3164_header() {
     assert_eq!(r.time, no_year(9, 7, 14, 18, 32));
     assert_eq!(r.host.as_deref(), Some("VM-12-2-centos"));
     assert_eq!(s(&r, "ident"), Some("kernel"));
-    assert_eq!((r.source, r.kind, r.pid), ("kernel", "message", None));
+    assert_eq!((r.source, r.kind, r.pid), ("kernel", "oom-kill", Some(2092)));
     assert!(r.message.starts_with("Out of memory: Killed process 2092 (node)"));
     // Zero-padded day (§3).
     let r = rec(
@@ -625,9 +625,13 @@ fn logind_sessions() {
     assert_eq!((r.kind, s(&r, "session")), ("logind-session-removed", Some("19")));
     let r = rec("Dec 18 10:12:43 test systemd-logind[856]: Removed session c3.");
     assert_eq!((r.kind, s(&r, "session")), ("logind-session-removed", Some("c3")));
-    // Other logind lines, and systemd's own session lines, are plain syslog.
+    // Other logind lines are plain syslog; systemd's own session lines are unit lifecycle
+    // (older systemd names the description, not the unit).
     let r = rec("Mar 22 07:13:10 node0... systemd[1]: Started Session 61 of user id_17.");
-    assert_eq!((r.source, r.kind), ("syslog", "message"));
+    assert_eq!(
+        (r.source, r.kind, s(&r, "description")),
+        ("syslog", "unit-started", Some("Session 61 of user id_17"))
+    );
     let r = rec("Dec 18 10:12:43 test systemd-logind[856]: Watching system buttons on /dev/input/event0 (Power Button)");
     assert_eq!((r.source, r.kind), ("syslog", "message"));
 }

@@ -315,7 +315,7 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
                 match format {
                     Some(f) => {
                         input.format = Some(f);
-                        parser.insert(f.parser())
+                        parser.insert(f.parser(&input.file))
                     }
                     None => {
                         input.status = InputStatus::Skipped(input.format_reason.clone());
