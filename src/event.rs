@@ -184,11 +184,18 @@ pub fn value_text(value: &Value) -> String {
 
 /// The documented sources, with what each covers.
 pub const SOURCES: &[(&str, &str)] = &[
-    ("pm2", "the PM2 daemon log (pm2.log)"),
+    ("pm2", "the PM2 daemon log (pm2.log) and PM2 snapshots (pm2 jlist, dump.pm2, pm2 list)"),
     ("auth", "authentication: sshd, sudo, su, PAM sessions, logind, cron sessions"),
     ("syslog", "other syslog messages"),
     ("journal", "other systemd journal entries (journalctl text, json, export)"),
-    ("kernel", "kernel messages (OOM killer, filesystem errors)"),
+    ("kernel", "kernel messages (OOM killer, filesystem and I/O errors, segfaults)"),
+    ("ci", "CI job logs (GitHub Actions, Gitea act_runner), incl. the pm2 CLI output inside them"),
+    ("workflow", "CI workflow files: the workflow and every run: command with its position"),
+    ("shell", "shell history (bash, zsh)"),
+    ("nginx", "nginx access and error logs"),
+    ("app", "PM2 app logs (stdout/stderr of the apps) and `pm2 logs` output"),
+    ("host", "host snapshots: disk usage per mount, memory"),
+    ("git", "git history: commits and reflog entries (checkouts, pulls, resets on the server)"),
 ];
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The public corpus (../shared/corpus) through the whole loader: every syslog-shaped file is
-//! recognised by content and fully accounted; other formats are skipped with a reason.
+//! recognised by content and fully accounted (syslog, journal, CI job logs, shell history);
+//! other formats are skipped with a reason.
 
 mod common;
 
@@ -15,28 +16,19 @@ fn corpus_files_are_recognised_by_content() {
     let inputs: BTreeMap<String, serde_json::Value> =
         jsonl(&out).into_iter().map(|i| (i["file"].as_str().unwrap().to_string(), i)).collect();
     for (file, input) in &inputs {
-        // Not syslog: licences, CSVs, JSON logs, shell history, dpkg/apt logs, generic app
-        // logs, a CI job log; and lnav's French-locale month name (`août`), which no parser
-        // reads as a month.
-        let not_syslog = file.contains("LICENSE")
+        // Not read: licences, CSVs, JSON app logs, dpkg/apt logs, generic app logs; and lnav's
+        // French-locale month name (`août`), which no parser reads as a month.
+        let skipped = file.contains("LICENSE")
             || file.ends_with(".csv")
             || file.ends_with(".md")
-            || [
-                "bunyan",
-                "pino",
-                "journald",
-                "generic",
-                "bash_history",
-                "dpkg",
-                "apt_history",
-                "gh-actions",
-                "_fr.0",
-            ]
-            .iter()
-            .any(|n| file.contains(n));
+            || ["bunyan", "pino", "generic", "dpkg", "apt_history", "_fr.0"].iter().any(|n| file.contains(n));
         let expected = if file.ends_with("logfile_journald.json") {
             "journal"
-        } else if not_syslog {
+        } else if file.contains("bash_history") {
+            "shell-history"
+        } else if file.contains("gh-actions") {
+            "ci-log"
+        } else if skipped {
             "skipped"
         } else {
             "syslog"
@@ -52,8 +44,13 @@ fn corpus_files_are_recognised_by_content() {
     assert_eq!(gz["lines"]["total"], 15);
     assert_eq!(gz["unparsed"][0]["reason"], "unknown month name in syslog timestamp");
     assert_eq!(gz["sha256"], sha256_file(&corpus.join("plaso/syslog.gz")));
-    // A CI job log is not syslog (its own format arrives with the workflow-log parser).
-    assert_eq!(inputs["gh-actions/CI_37699227832_PYTHON_3_11_TORQ_ACTUAL_CHECKOUT.txt"]["format"], "skipped");
+    // A real GitHub Actions step log: every line accounted, none unparsed.
+    let ci = &inputs["gh-actions/CI_37699227832_PYTHON_3_11_TORQ_ACTUAL_CHECKOUT.txt"];
+    assert_eq!((ci["lines"]["total"].as_u64(), ci["lines"]["unparsed"].as_u64()), (Some(106), Some(0)));
+    // bash history with HISTTIMEFORMAT: four dated commands; the desynchronised copy starts
+    // with an undated one.
+    assert_eq!(inputs["plaso/bash_history"]["events"], 4);
+    assert_eq!(inputs["plaso/bash_history_desync"]["events"], 5);
     // Real `journalctl -o json`: two entries, dated from __REALTIME_TIMESTAMP.
     let journal = &inputs["lnav/logfile_journald.json"];
     assert_eq!((journal["events"].as_u64(), journal["lines"]["unparsed"].as_u64()), (Some(2), Some(0)));

@@ -9,20 +9,31 @@
 //! parser for it.
 
 pub mod auth;
+pub mod ci_log;
+pub mod command;
 pub mod dmesg;
 pub mod format;
+pub mod git;
+pub mod host_snapshot;
 pub mod journal;
 pub mod kernel;
 pub mod messages;
+pub mod nginx;
+pub mod pm2_app_log;
+pub mod pm2_cli;
 pub mod pm2_log;
+pub mod pm2_snapshot;
+pub mod pm2_table;
 pub mod record;
+pub mod shell_history;
 pub mod sniff;
 pub mod syslog;
 pub mod systemd;
 pub mod timefmt;
+pub mod workflow_file;
 
 pub use format::Format;
 pub use record::{
-    parse_text, split_lines, FieldValue, FileOffset, LineClass, LineCounts, LineParser, RawTime, Record,
-    Sink, Unparsed,
+    parse_in_two, parse_text, split_lines, FieldValue, FileOffset, LineClass, LineCounts, LineParser,
+    RawTime, Record, Sink, Unparsed,
 };

@@ -368,6 +368,29 @@ pub fn parse_text<'a, P: LineParser + ?Sized>(parser: &mut P, text: &'a str) -> 
     sink
 }
 
+/// Feeds `lines` to `parser` in two sinks, cut before line index `cut`, the way the loader
+/// feeds windows: the second sink's carried continuation lines are attached to the first
+/// sink's last record. Returns all records and the number of lines accounted. For tests that
+/// results do not depend on where an input is cut.
+pub fn parse_in_two<'a, P: LineParser + ?Sized>(
+    parser: &mut P,
+    lines: &'a [String],
+    cut: usize,
+) -> (Vec<Record<'a>>, u64) {
+    let mut a = Sink::new();
+    let mut b = Sink::new();
+    for (i, line) in lines.iter().enumerate() {
+        parser.parse_line(i as u64 + 1, line, if i < cut { &mut a } else { &mut b });
+    }
+    parser.finish(&mut b);
+    let total = a.counts.total() + b.counts.total();
+    if let Some(last) = a.records.last_mut() {
+        last.continuation.append(&mut b.carried_continuation);
+    }
+    a.records.append(&mut b.records);
+    (a.records, total)
+}
+
 /// The physical lines of `text`: split on `\n`, a trailing `\r` removed, no empty last line
 /// after a final newline.
 pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {

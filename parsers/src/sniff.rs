@@ -111,13 +111,75 @@ type Signature = (Format, fn(&str) -> bool);
 
 /// Formats recognised from one line each, tried in this order on lines that are not
 /// pm2.log, syslog or journal lines. The format with most matching lines wins.
-const LINE_SIGNATURES: &[Signature] = &[(Format::Dmesg, crate::dmesg::sniff_line)];
+const LINE_SIGNATURES: &[Signature] = &[
+    (Format::CiLog, crate::ci_log::sniff_line),
+    (Format::Nginx, crate::nginx::sniff_line),
+    (Format::ShellHistory, crate::shell_history::sniff_line),
+    (Format::Pm2Jlist, crate::pm2_snapshot::sniff_line),
+    (Format::Pm2List, crate::pm2_table::sniff_line),
+    (Format::Workflow, crate::workflow_file::sniff_line),
+    (Format::Git, crate::git::sniff_line),
+    (Format::Dmesg, crate::dmesg::sniff_line),
+    (Format::HostSnapshot, crate::host_snapshot::sniff_line),
+    (Format::Pm2AppLog, crate::pm2_app_log::sniff_line),
+];
 
 /// Formats recognised from the whole head of an input (documents, not lines), tried first.
-const DOCUMENTS: &[Signature] = &[];
+const DOCUMENTS: &[Signature] = &[
+    (Format::Git, looks_like_git),
+    (Format::Workflow, crate::workflow_file::sniff_text),
+    (Format::Pm2Jlist, looks_like_pm2_json),
+    (Format::CiLog, looks_like_ci_log),
+];
 
 /// File-name patterns of the formats beyond pm2.log, syslog and the journal (see [`glob`]).
-const NAME_HINTS: &[(Format, &[&str])] = &[(Format::Dmesg, crate::dmesg::NAME_HINTS)];
+/// More specific patterns first: the first match wins.
+const NAME_HINTS: &[(Format, &[&str])] = &[
+    (Format::Workflow, crate::workflow_file::NAME_HINTS),
+    (Format::Git, crate::git::NAME_HINTS),
+    (Format::Pm2Jlist, crate::pm2_snapshot::NAME_HINTS),
+    (Format::Pm2List, crate::pm2_table::NAME_HINTS),
+    (Format::HostSnapshot, crate::host_snapshot::NAME_HINTS),
+    (Format::Pm2AppLog, crate::pm2_app_log::NAME_HINTS),
+    (Format::ShellHistory, crate::shell_history::NAME_HINTS),
+    (Format::Dmesg, crate::dmesg::NAME_HINTS),
+    (Format::Nginx, crate::nginx::NAME_HINTS),
+    (Format::CiLog, crate::ci_log::NAME_HINTS),
+];
+
+/// git output starts with a commit header or a reflog line.
+fn looks_like_git(head: &str) -> bool {
+    split_lines(head).find(|l| !l.trim().is_empty()).is_some_and(crate::git::sniff_line)
+}
+
+/// A JSON array of PM2 processes (`pm2 jlist`, pretty-printed or not, dump.pm2), possibly
+/// after the `[PM2] …` lines the CLI prints when it had to start the daemon.
+fn looks_like_pm2_json(head: &str) -> bool {
+    let body = split_lines(head).map(str::trim).find(|l| !l.is_empty() && !l.starts_with("[PM2]"));
+    body.is_some_and(|l| l.starts_with('[') || l.starts_with('{'))
+        && (head.contains("\"pm2_env\"") || head.contains("\"pm_exec_path\""))
+}
+
+/// A CI job log: at least one line only CI runners write, and most lines stamped the
+/// runner's way (`2026-10-07T22:56:33.5446508Z `, 7 fractional digits).
+fn looks_like_ci_log(head: &str) -> bool {
+    let lines: Vec<&str> = split_lines(head).filter(|l| !l.trim().is_empty()).take(SNIFF_LINES).collect();
+    let stamped = lines.iter().filter(|l| runner_stamped(l)).count();
+    !lines.is_empty() && stamped * 2 >= lines.len() && lines.iter().any(|l| crate::ci_log::sniff_line(l))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.fffffffZ ` at the start of a line (optionally after gh's two
+/// tab-separated columns).
+fn runner_stamped(line: &str) -> bool {
+    let line = line.rsplit('\t').next().unwrap_or(line);
+    let b = line.as_bytes();
+    b.len() >= 29
+        && b[10] == b'T'
+        && b[19] == b'.'
+        && b[27] == b'Z'
+        && b[20..27].iter().all(u8::is_ascii_digit)
+        && b[..4].iter().all(u8::is_ascii_digit)
+}
 
 /// `pattern` matches `path`: `*` is any run of characters; a pattern without `/` is matched
 /// against the file name, one with `/` against the end of the path. Case-insensitive.
@@ -388,6 +450,42 @@ mod tests {
         let journal = "[    2.345678] web-01 kernel: Linux version 6.8.0-45-generic\n";
         assert_eq!(sniff(journal.as_bytes(), "x.txt").format, Some(Format::Journal));
         assert_eq!(sniff(b"", "evidence/dmesg.txt").format, Some(Format::Dmesg));
+    }
+
+    #[test]
+    fn every_format_is_recognised_by_content() {
+        let cases: [(&str, Format); 9] = [
+            (
+                "2026-10-07T22:56:33.5446073Z ##[group]Run actions/checkout@v4\n\
+                 2026-10-07T22:56:33.5446508Z with:\n2026-10-07T22:56:33.5447000Z ##[endgroup]\n",
+                Format::CiLog,
+            ),
+            (
+                "1.2.3.4 - - [17/Feb/2026:14:31:05 +0100] \"GET /api/health/ready HTTP/1.1\" 502 157 \"-\" \"curl/8.5.0\"\n",
+                Format::Nginx,
+            ),
+            (
+                "2026/02/17 14:31:05 [error] 1234#1234: *5678 connect() failed (111: Connection refused) while connecting to upstream, client: 1.2.3.4\n",
+                Format::Nginx,
+            ),
+            ("#1708180000\npm2 delete all\n#1708180010\npm2 list\n", Format::ShellHistory),
+            ("[PM2] Spawning PM2 daemon with pm2_home=/root/.pm2\n[{\"pid\":1,\"name\":\"api\",\"pm2_env\":{}}]", Format::Pm2Jlist),
+            (
+                "┌────┬────────┬──────────┬──────┬───────────┬──────────┬──────────┐\n\
+                 │ id │ name   │ mode     │ ↺    │ status    │ cpu      │ memory   │\n",
+                Format::Pm2List,
+            ),
+            ("name: Deploy\non: [push]\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n", Format::Workflow),
+            (
+                "commit 0123456789abcdef0123456789abcdef01234567\nAuthor: A <a@b>\nDate:   Tue Feb 17 14:30:00 2026 +0100\n",
+                Format::Git,
+            ),
+            ("a1b2c3d HEAD@{2026-02-17 14:30:00 +0100}: pull: Fast-forward\n", Format::Git),
+        ];
+        for (text, format) in cases {
+            let got = sniff(text.as_bytes(), "x.txt");
+            assert_eq!(got.format, Some(format), "{text}: {}", got.reason);
+        }
     }
 
     #[test]

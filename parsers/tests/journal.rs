@@ -5,7 +5,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use postmortem_parsers::journal::{JournalParser, REASON_BAD_JSON, REASON_NO_RECORD};
-use postmortem_parsers::{auth, parse_text, split_lines, LineParser, RawTime, Record, Sink};
+use postmortem_parsers::{auth, parse_in_two, parse_text, split_lines, RawTime, Record, Sink};
 use proptest::prelude::*;
 
 fn parse(text: &str) -> Sink<'_> {
@@ -308,19 +308,7 @@ fn journal_like() -> impl Strategy<Value = String> {
 /// Feeds `lines` in two sinks cut at `cut`, attaching the second sink's carried
 /// continuation to the first sink's last record.
 fn two_pass(lines: &[String], cut: usize) -> (Vec<Record<'_>>, u64) {
-    let mut parser = JournalParser::default();
-    let mut a = Sink::new();
-    let mut b = Sink::new();
-    for (i, line) in lines.iter().enumerate() {
-        parser.parse_line(i as u64 + 1, line, if i < cut { &mut a } else { &mut b });
-    }
-    parser.finish(&mut b);
-    let total = a.counts.total() + b.counts.total();
-    if let Some(last) = a.records.last_mut() {
-        last.continuation.append(&mut b.carried_continuation);
-    }
-    a.records.append(&mut b.records);
-    (a.records, total)
+    parse_in_two(&mut JournalParser::default(), lines, cut)
 }
 
 proptest! {

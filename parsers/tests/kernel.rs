@@ -241,29 +241,11 @@ Feb 17 14:30:05 web-01 kernel: node invoked oom-killer: gfp_mask=0xcc0(GFP_KERNE
     assert_eq!(r[1].str_field("pm2_user"), Some("deploy"));
 }
 
-/// Feeds lines into two sinks cut at `cut` and returns the records in line order with their
-/// counts.
+/// The records (as debug text, sorted: OOM events are pushed when their report ends) and the
+/// lines accounted when the input is cut before `cut`.
 fn two_pass(lines: &[String], cut: usize, mk: fn() -> Box<dyn LineParser>) -> (Vec<String>, u64) {
-    let mut p = mk();
-    let mut out = Vec::new();
-    let mut total = 0;
-    let mut first = Sink::new();
-    for (i, l) in lines[..cut].iter().enumerate() {
-        p.parse_line(i as u64 + 1, l, &mut first);
-    }
-    let mut second = Sink::new();
-    for (i, l) in lines[cut..].iter().enumerate() {
-        p.parse_line((cut + i) as u64 + 1, l, &mut second);
-    }
-    p.finish(&mut second);
-    // What the loader does: lines continuing the previous window's last record.
-    if let Some(last) = first.records.last_mut() {
-        last.continuation.append(&mut second.carried_continuation);
-    }
-    for s in [&first, &second] {
-        total += s.counts.total();
-        out.extend(s.records.iter().map(|r| format!("{r:?}")));
-    }
+    let (records, total) = postmortem_parsers::parse_in_two(mk().as_mut(), lines, cut);
+    let mut out: Vec<String> = records.iter().map(|r| format!("{r:?}")).collect();
     out.sort();
     (out, total)
 }

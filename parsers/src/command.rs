@@ -1,0 +1,131 @@
+//! What a shell command line does, as far as an incident review cares: does it act on every
+//! PM2 app at once, does it run as root. Shared by shell history, workflow files and CI logs.
+//!
+//! Quotes are not interpreted, only removed from words: this recognises commands, it does
+//! not run them. A command line is split into simple commands at `;`, `&&`, `||`, `|`, `&`,
+//! `(`, `)`, backticks and newlines; in each, the program is found past `sudo` (and its
+//! options), `npx`, `env`, `VAR=value`, `command`, `exec`, `nohup`, `time`, and
+//! `ssh [options] host` (the remote command is what runs on the server).
+
+/// Whether `command` acts on every PM2 app at once: `pm2 stop|restart|reload|delete|del all`
+/// or `pm2 kill` (the daemon and all its apps), in any simple command of the line.
+pub fn is_pm2_all(command: &str) -> bool {
+    simple_commands(command).any(|words| {
+        let (prog, _) = program(&words);
+        let Some((first, args)) = prog.split_first() else { return false };
+        if first.rsplit('/').next() != Some("pm2") {
+            return false;
+        }
+        let mut args = args.iter().filter(|a| !a.starts_with('-'));
+        match args.next().map(String::as_str) {
+            Some("kill") => true,
+            Some("stop" | "restart" | "reload" | "delete" | "del") => args.any(|a| a == "all"),
+            _ => false,
+        }
+    })
+}
+
+/// Whether `command` runs something through `sudo` (in any simple command of the line).
+pub fn is_privileged(command: &str) -> bool {
+    simple_commands(command).any(|words| program(&words).1)
+}
+
+/// The simple commands of a line, as words without quote characters.
+fn simple_commands(command: &str) -> impl Iterator<Item = Vec<String>> + '_ {
+    command.split([';', '|', '&', '\n', '(', ')', '`']).map(|seg| {
+        seg.split_whitespace()
+            .map(|w| w.chars().filter(|c| !matches!(c, '"' | '\'' | '\\')).collect::<String>())
+            .filter(|w| !w.is_empty())
+            .collect()
+    })
+}
+
+/// The words from the real program on, and whether `sudo` came before it.
+fn program(words: &[String]) -> (&[String], bool) {
+    let mut i = 0;
+    let mut sudo = false;
+    while let Some(w) = words.get(i) {
+        match w.rsplit('/').next().unwrap_or(w) {
+            "sudo" => {
+                sudo = true;
+                i = skip_options(words, i + 1, &["-u", "-g", "-C", "-h", "-p", "-r", "-t", "-U", "-D", "-R"]);
+            }
+            "ssh" => {
+                let host = skip_options(
+                    words,
+                    i + 1,
+                    &[
+                        "-i", "-p", "-o", "-l", "-F", "-J", "-b", "-c", "-E", "-L", "-R", "-D", "-W", "-S",
+                        "-m", "-e",
+                    ],
+                );
+                i = host + 1;
+            }
+            "npx" | "env" | "command" | "exec" | "nohup" | "time" => i = skip_options(words, i + 1, &[]),
+            _ if is_assignment(w) => i += 1,
+            _ => break,
+        }
+    }
+    (words.get(i..).unwrap_or(&[]), sudo)
+}
+
+/// The index of the first word at or after `i` that is not an option (`--` ends options);
+/// options in `with_value` take the next word too.
+fn skip_options(words: &[String], mut i: usize, with_value: &[&str]) -> usize {
+    while let Some(opt) = words.get(i).filter(|o| o.starts_with('-')) {
+        i += 1;
+        if opt == "--" {
+            break;
+        }
+        if with_value.contains(&opt.as_str()) {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// `NAME=value` (a shell variable assignment before a command).
+fn is_assignment(word: &str) -> bool {
+    match word.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !name.as_bytes()[0].is_ascii_digit()
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pm2_all_commands() {
+        for c in [
+            "pm2 stop all",
+            "pm2 kill",
+            "sudo -u deploy pm2 stop all",
+            "npx pm2 delete all",
+            "cd /srv/app && pm2 reload all --update-env",
+            "PM2_HOME=/root/.pm2 /usr/local/bin/pm2 kill",
+            "sudo env PATH=$PATH:/usr/bin pm2 stop all",
+            "ssh -i ~/.ssh/deploy -p 2222 deploy@web-01 \"pm2 delete all\"",
+            "ssh deploy@web-01 'sudo pm2 stop all'",
+            "pm2 delete 'all'",
+            "x=`pm2 kill`",
+        ] {
+            assert!(is_pm2_all(c), "{c}");
+        }
+        for c in ["pm2 stop api", "pm2 list all", "echo pm2 kill", "pm2", "", "ssh web-01 pm2 logs"] {
+            assert!(!is_pm2_all(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn privileged_commands() {
+        assert!(is_privileged("cd / && sudo -i"));
+        assert!(is_privileged("ssh web-01 sudo systemctl restart nginx"));
+        assert!(!is_privileged("echo sudo"));
+    }
+}
