@@ -37,8 +37,8 @@ fn inputs_jsonl(path: &Path) -> Vec<Value> {
 
 fn tar_of_sample(gzip: bool) -> Vec<u8> {
     let mut builder = tar::Builder::new(Vec::new());
-    for rel in ["manifest.json", "pm2/pm2.log", "var/log/auth.log"] {
-        let bytes = fs::read(sample().join(rel)).unwrap();
+    for rel in sample_files() {
+        let bytes = fs::read(sample().join(&rel)).unwrap();
         let mut header = tar::Header::new_gnu();
         header.set_size(bytes.len() as u64);
         header.set_mode(0o644);

@@ -14,6 +14,25 @@ pub fn sample() -> PathBuf {
     root().join("samples/2026-02-17-pm2-delete-all")
 }
 
+/// Every file of the sample bundle, relative and `/`-separated, sorted.
+pub fn sample_files() -> Vec<String> {
+    fn walk(dir: &Path, rel: &str, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).expect("readable sample") {
+            let entry = entry.expect("readable entry");
+            let name = format!("{rel}{}", entry.file_name().to_string_lossy());
+            if entry.file_type().expect("file type").is_dir() {
+                walk(&entry.path(), &format!("{name}/"), out);
+            } else {
+                out.push(name);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&sample(), "", &mut out);
+    out.sort();
+    out
+}
+
 /// Runs the postmortem binary.
 pub fn postmortem<I, S>(args: I) -> Output
 where

@@ -1,6 +1,8 @@
 //! Reading in small windows gives exactly what reading in one window gives: records that
 //! straddle a window boundary keep their continuation lines, and line numbers continue.
 
+mod common;
+
 use postmortem::clock::TimeOptions;
 use postmortem::evidence::LoadOptions;
 use postmortem::timeline;
@@ -26,7 +28,15 @@ fn events_json(window: usize) -> Loaded {
 fn window_size_does_not_change_results() {
     let reference = events_json(8 << 20);
     assert!(reference.0.iter().any(|e| e.contains("\"detail\":[")), "the sample has a continued record");
-    for window in [256, 300, 1024, 4096] {
+    // Windows down to just above the sample's longest line (a one-line `pm2 jlist`, 1.5 KB):
+    // a line longer than the window is cut by the documented long-line policy instead.
+    let longest = common::sample_files()
+        .iter()
+        .map(|f| std::fs::read(common::sample().join(f)).unwrap())
+        .flat_map(|b| b.split(|&c| c == b'\n').map(<[u8]>::len).collect::<Vec<_>>())
+        .max()
+        .unwrap();
+    for window in [longest + 1, longest + 7, 4096, 65536] {
         let (events, counts) = events_json(window);
         assert_eq!(counts, reference.1, "line counts, window {window}");
         assert_eq!(events.len(), reference.0.len(), "event count, window {window}");

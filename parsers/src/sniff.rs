@@ -127,6 +127,7 @@ const LINE_SIGNATURES: &[Signature] = &[
 /// Formats recognised from the whole head of an input (documents, not lines), tried first.
 const DOCUMENTS: &[Signature] = &[
     (Format::Git, looks_like_git),
+    (Format::HostSnapshot, looks_like_incident_state),
     (Format::Workflow, crate::workflow_file::sniff_text),
     (Format::Pm2Jlist, looks_like_pm2_json),
     (Format::CiLog, looks_like_ci_log),
@@ -146,6 +147,15 @@ const NAME_HINTS: &[(Format, &[&str])] = &[
     (Format::Nginx, crate::nginx::NAME_HINTS),
     (Format::CiLog, crate::ci_log::NAME_HINTS),
 ];
+
+/// The runbook's incident-state file starts with one of its `=== Section ===` headers (its
+/// `pm2 list` table must not make it a pm2-list file).
+fn looks_like_incident_state(head: &str) -> bool {
+    split_lines(head).find(|l| !l.trim().is_empty()).is_some_and(|l| {
+        let l = l.trim();
+        l.starts_with("=== ") && l.ends_with(" ===") && crate::host_snapshot::sniff_line(l)
+    })
+}
 
 /// git output starts with a commit header or a reflog line.
 fn looks_like_git(head: &str) -> bool {
