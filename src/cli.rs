@@ -12,6 +12,7 @@ use postmortem_parsers::Format;
 
 use crate::clock::TimeOptions;
 use crate::evidence::LoadOptions;
+use crate::inventory::Inventory;
 use crate::report::{self, inputs::InputsFormat, timeline::TimelineFormat};
 use crate::timeline::{self, Filter};
 
@@ -45,6 +46,10 @@ enum Command {
     Timeline(TimelineArgs),
     /// Show each input: format, SHA-256, line accounting, events, time span, assumptions.
     Inputs(InputsArgs),
+    /// Show the applications: which PM2 processes form each, its environment, directory,
+    /// config, health URL and restoration priority (from --inventory, the ecosystem files in
+    /// the evidence, or inferred from process names).
+    Inventory(InventoryArgs),
     /// List the formats postmortem reads, how each is recognised, and the event kinds.
     Formats,
 }
@@ -71,6 +76,12 @@ struct EvidenceArgs {
     /// times since boot that no kern.log or journal line of the same boot anchors.
     #[arg(long, value_name = "TIME")]
     boot_time: Option<chrono::DateTime<chrono::Utc>>,
+
+    /// The app inventory (TOML): which processes form which application, its environment and
+    /// restoration priority. See samples/inventory.toml. Default: the ecosystem files in the
+    /// evidence, then inference from process names.
+    #[arg(long, value_name = "FILE")]
+    inventory: Option<PathBuf>,
 
     /// Force a format for inputs whose path matches GLOB, e.g. --as '*.txt=syslog'.
     /// Repeatable. Format ids: see `postmortem formats`.
@@ -103,7 +114,8 @@ struct TimelineArgs {
     #[arg(long, value_name = "SOURCE")]
     source: Vec<String>,
 
-    /// Keep only events of PM2 apps whose name matches (a name or a glob like 'flyer-*').
+    /// Keep only events of these PM2 processes: a process name, a glob like 'flyer-*', or an
+    /// application's name from the inventory (its processes).
     #[arg(long, value_name = "NAME_OR_GLOB")]
     app: Option<String>,
 
@@ -118,6 +130,16 @@ struct TimelineArgs {
 
 #[derive(Debug, Args)]
 struct InputsArgs {
+    #[command(flatten)]
+    evidence: EvidenceArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: InputsFormat,
+}
+
+#[derive(Debug, Args)]
+struct InventoryArgs {
     #[command(flatten)]
     evidence: EvidenceArgs,
 
@@ -173,6 +195,7 @@ fn execute(cli: Cli) -> Result<i32> {
             Ok(EXIT_OK)
         }
         Command::Inputs(args) => {
+            inventory_file(&args.evidence)?;
             let timeline = build(&args.evidence)?;
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
@@ -181,7 +204,40 @@ fn execute(cli: Cli) -> Result<i32> {
             Ok(if timeline.has_usable_evidence() { EXIT_OK } else { no_evidence() })
         }
         Command::Timeline(args) => timeline_command(args),
+        Command::Inventory(args) => {
+            let file = inventory_file(&args.evidence)?;
+            let timeline = build(&args.evidence)?;
+            let inventory = Inventory::for_events(file, &timeline.events);
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            report::inventory::write(&mut out, &inventory, args.format, report::table::terminal_width())?;
+            out.flush()?;
+            Ok(if timeline.has_usable_evidence() { EXIT_OK } else { no_evidence() })
+        }
     }
+}
+
+/// The `--inventory` file, read and checked before any evidence is (a bad file is a usage error).
+fn inventory_file(args: &EvidenceArgs) -> Result<Option<Inventory>> {
+    let Some(path) = &args.inventory else { return Ok(None) };
+    let text = fs::read_to_string(path)
+        .map_err(|e| usage(format!("--inventory {}: {}", path.display(), crate::evidence::io_words(&e))))?;
+    Inventory::from_toml(&text, path).map(Some).map_err(|e| usage(e.to_string()))
+}
+
+/// The `--app` filter: an application's processes when the inventory has an application of
+/// that name, else the argument as one process name or glob.
+fn app_filter(arg: &str, inventory: &Inventory) -> Result<globset::GlobSet> {
+    let patterns: Vec<String> =
+        match inventory.applications.iter().filter(|a| a.name == arg).collect::<Vec<_>>() {
+            apps if !apps.is_empty() => apps.iter().flat_map(|a| a.processes.iter().cloned()).collect(),
+            _ => vec![arg.to_string()],
+        };
+    let mut set = globset::GlobSetBuilder::new();
+    for p in &patterns {
+        set.add(globset::Glob::new(p).map_err(|e| usage(format!("--app: {e}")))?);
+    }
+    set.build().map_err(|e| usage(format!("--app: {e}")))
 }
 
 fn no_evidence() -> i32 {
@@ -226,12 +282,7 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
         since: args.since.as_deref().map(|t| parse_instant(t, false)).transpose()?,
         until: args.until.as_deref().map(|t| parse_instant(t, true)).transpose()?,
         sources: args.source.clone(),
-        app: args
-            .app
-            .as_deref()
-            .map(|g| globset::Glob::new(g).map(|g| g.compile_matcher()))
-            .transpose()
-            .map_err(|e| usage(format!("--app: {e}")))?,
+        app: None,
         grep: args
             .grep
             .as_deref()
@@ -239,9 +290,14 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
             .transpose()
             .map_err(|e| usage(format!("--grep is not a valid regular expression: {e}")))?,
     };
+    let file = inventory_file(&args.evidence)?;
     let timeline = build(&args.evidence)?;
     if !timeline.has_usable_evidence() {
         return Ok(no_evidence());
+    }
+    let mut filter = filter;
+    if let Some(arg) = &args.app {
+        filter.app = Some(app_filter(arg, &Inventory::for_events(file, &timeline.events))?);
     }
     let (mut out, width): (Box<dyn Write>, usize) = match &args.output {
         Some(path) => (

@@ -8,5 +8,6 @@ pub mod cli;
 pub mod clock;
 pub mod event;
 pub mod evidence;
+pub mod inventory;
 pub mod report;
 pub mod timeline;

@@ -66,8 +66,9 @@ pub struct Filter {
     pub until: Option<DateTime<Utc>>,
     /// Keep events of these sources (empty: all).
     pub sources: Vec<String>,
-    /// Keep events whose PM2 app name matches this glob.
-    pub app: Option<globset::GlobMatcher>,
+    /// Keep events whose PM2 app name matches one of these globs (`--app`: a process name or
+    /// glob, or an application's name, which stands for its processes).
+    pub app: Option<globset::GlobSet>,
     /// Keep events whose message matches this regex.
     pub grep: Option<regex::Regex>,
 }

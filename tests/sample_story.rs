@@ -66,6 +66,11 @@ fn every_source_of_the_incident_is_in_the_timeline() {
     assert_eq!(snap.len(), 3);
     assert!(snap.iter().all(|e| e["time"] == "2026-02-17T14:56:00.000000Z"));
     assert!(snap.iter().all(|e| e["process"].as_str().unwrap().ends_with("-test")));
+    // The incident-state file's pm2 list agrees; its git section names the deployed commits.
+    let listed =
+        ev.iter().filter(|e| e["kind"] == "snapshot-process" && e["fields"]["snapshot"] == "list").count();
+    assert_eq!(listed, 3);
+    assert!(ev.iter().any(|e| e["kind"] == "commit" && e["fields"]["commit"] == "7e6d5c4"));
     let root = one(&ev, |e| e["kind"] == "disk-usage" && e["fields"]["mount"] == "/", "root fs");
     assert_eq!(root["fields"]["use_percent"], 55);
 }
@@ -88,6 +93,7 @@ fn every_input_is_recognised_and_fully_accounted() {
             ("manifest.json", "manifest"),
             ("pm2/pm2.log", "pm2-log"),
             ("repo/.gitea/workflows/deploy-to-test.yml", "workflow"),
+            ("repo/ecosystem-test.config.cjs", "pm2-ecosystem"),
             ("var/log/auth.log", "syslog"),
             ("var/log/nginx/access.log", "nginx"),
             ("var/log/nginx/error.log", "nginx"),

@@ -38,6 +38,8 @@ pub enum Format {
     Pm2AppLog,
     /// Host state snapshots: `df`, `free`, the runbook's incident-state file.
     HostSnapshot,
+    /// PM2 ecosystem files (`ecosystem*.config.{js,cjs,mjs,json}`), read without running them.
+    Pm2Ecosystem,
 }
 
 /// What the rest of the crate knows about a format.
@@ -193,9 +195,20 @@ const SPECS: &[Spec] = &[
         recognised_by: "the runbook's `=== … ===` section headers, a df header (`Filesystem … Mounted on`) or a free \
                         header (`total used free shared buff/cache available`); incident-state-*.txt, df*.txt, \
                         free*.txt as a hint",
-        kinds: &[crate::host_snapshot::KINDS],
+        kinds: &[crate::host_snapshot::KINDS, crate::pm2_table::KINDS, crate::git::KINDS],
         parser: |path| Box::new(crate::host_snapshot::HostSnapshotParser::for_path(path)),
         snapshot: true,
+    },
+    Spec {
+        format: Format::Pm2Ecosystem,
+        id: "pm2-ecosystem",
+        description: "PM2 ecosystem files (CommonJS, ES module or JSON), read without running JavaScript: each \
+                      app's name, script, cwd, exec_mode, instances, max_memory_restart; they feed the app inventory",
+        recognised_by: "`module.exports =` / `export default` with an `apps:` array, or JSON `{\"apps\": [...]}`; \
+                        names ecosystem*.config.{js,cjs,mjs,json} as a hint",
+        kinds: &[crate::ecosystem::KINDS],
+        parser: |path| Box::new(crate::ecosystem::EcosystemParser::for_path(path)),
+        snapshot: false,
     },
 ];
 
@@ -215,6 +228,7 @@ impl Format {
         Format::Git,
         Format::Pm2AppLog,
         Format::HostSnapshot,
+        Format::Pm2Ecosystem,
     ];
 
     fn spec(self) -> &'static Spec {

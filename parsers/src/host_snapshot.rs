@@ -44,9 +44,38 @@
 //!   `P`/`Pi`: powers of 1024, or of 1000 after an echoed `free --si`), or for bare numbers the
 //!   unit of an echoed `free` command (`-b`, `-k` or none, `-m`, `-g`, `--kilo`, …). Bare
 //!   numbers with no echoed command have no `available_bytes`. A decimal comma is read.
-//! * [`SNAPSHOT_LINE`], one per other non-blank, non-border line of a section (the `pm2 list`
-//!   table rows, the `git log --oneline` lines, error messages): the line as `message`, field
-//!   `section` (the section's name).
+//! * [`SNAPSHOT_LINE`], one per other non-blank, non-border line of a section (a box-table line
+//!   that is no PM2 process row, error messages, lines of sections the runbook does not name):
+//!   the line as `message`, field `section` (the section's name).
+//!
+//! # Embedded sections
+//!
+//! ```text
+//! === PM2 List ===
+//! ┌────┬──────────────────────┬─────────────┬─────────┬─────────┬──────────┬────────┬──────┬───────────┬──────────┬──────────┬──────────┬──────────┐
+//! │ id │ name                 │ namespace   │ version │ mode    │ pid      │ uptime │ ↺    │ status    │ cpu      │ mem      │ user     │ watching │
+//! ├────┼──────────────────────┼─────────────┼─────────┼─────────┼──────────┼────────┼──────┼───────────┼──────────┼──────────┼──────────┼──────────┤
+//! │ 0  │ flyer-crawler-api    │ default     │ 0.9.1   │ cluster │ 0        │ 0      │ 15   │ errored   │ 0%       │ 0b       │ root     │ disabled │
+//! └────┴──────────────────────┴─────────────┴─────────┴─────────┴──────────┴────────┴──────┴───────────┴──────────┴──────────┴──────────┴──────────┘
+//!
+//! === Recent Git Commits ===
+//! 1148f25 Rename app.js; drop ecosystem file
+//! ```
+//!
+//! * In a `=== PM2 List ===` section (name compared case-insensitively) every line goes through
+//!   a [`TableReader`]: a process row is the `snapshot-process` record (source
+//!   [`crate::pm2_snapshot::SOURCE`], `pm2`) that [`crate::pm2_table::row_record`] makes of a
+//!   saved `pm2 list` — `process`, `pm_id`, `pid`, `user`, fields `status`, `restart_time`,
+//!   `exec_mode`, … `snapshot` (`list`) — plus a last field `section`, dated with the file-name
+//!   time above. Borders and headers are structural; any other line is read as elsewhere in a
+//!   section (blank: structural, else [`SNAPSHOT_LINE`]).
+//! * In a `=== Recent Git Commits ===` section every line goes to an embedded [`GitParser`]:
+//!   `git log --oneline` lines (and any other `git log`/`git reflog` form) are its records
+//!   (source [`crate::git::SOURCE`], `git`; kind `commit` or `reflog`) with git's own time — an
+//!   `--oneline` commit is undated ([`RawTime::None`]): the file-name time is not given to it.
+//!   A commit is held until the next one, the section's end or [`LineParser::finish`]. A line
+//!   the git parser rejects ends the held commit and becomes a [`SNAPSHOT_LINE`] (`fatal: not
+//!   a git repository …`).
 //!
 //! A line outside any section that is none of the above is unparsed ([`REASON_NOT_SNAPSHOT`],
 //! or [`REASON_BAD_DF_ROW`] for a df row without the header's columns).
@@ -60,6 +89,8 @@ use nom::{
     IResult,
 };
 
+use crate::git::GitParser;
+use crate::pm2_table::{row_record, TableLine, TableReader};
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
 
 /// Source of every record of this parser.
@@ -68,10 +99,12 @@ pub const SOURCE: &str = "host";
 pub const DISK_USAGE: &str = "disk-usage";
 /// One `free` snapshot.
 pub const MEMORY: &str = "memory";
-/// A line of an incident-state section kept whole (pm2 list rows, git log lines, …).
+/// A line of an incident-state section kept whole (error messages, lines of other sections, …).
 pub const SNAPSHOT_LINE: &str = "snapshot-line";
 
-/// Event kinds this parser emits, with what each means.
+/// Event kinds this parser emits with source [`SOURCE`], with what each means. The embedded
+/// sections also emit those of [`crate::pm2_table::KINDS`] (source `pm2`) and
+/// [`crate::git::KINDS`] (source `git`).
 pub const KINDS: &[(&str, &str)] = &[
     (
         DISK_USAGE,
@@ -86,8 +119,8 @@ pub const KINDS: &[(&str, &str)] = &[
     ),
     (
         SNAPSHOT_LINE,
-        "A line of an incident-state section kept whole (pm2 list table row, git log --oneline \
-         line, …); field section",
+        "A line of an incident-state section kept whole (a box-table line that is no pm2 process \
+         row, an error message, …); field section",
     ),
 ];
 
@@ -101,6 +134,11 @@ pub const NAME_HINTS: &[&str] = &["incident-state-*.txt", "df*.txt", "free*.txt"
 
 /// Section names of the runbook's incident-state file (what [`sniff_line`] accepts).
 pub const RUNBOOK_SECTIONS: &[&str] = &["PM2 List", "Disk Space", "Memory", "Recent Git Commits"];
+
+/// The section whose `pm2 list` table rows become `snapshot-process` records.
+pub const PM2_LIST_SECTION: &str = "PM2 List";
+/// The section whose lines are read as `git log` output.
+pub const GIT_SECTION: &str = "Recent Git Commits";
 
 /// True when `line` is a strong signature of a host snapshot: a df header (`Filesystem …
 /// Mounted on` with a `Size`, `1K-blocks`, `1024-blocks` or `Inodes` column), a free header
@@ -133,6 +171,12 @@ pub struct HostSnapshotParser {
     memory: Option<Record<'static>>,
     /// An old-df device name waiting for its numbers (already counted).
     device: Option<(u64, String)>,
+    /// What the current section holds.
+    embedded: Embedded,
+    /// The `pm2 list` table of a [`PM2_LIST_SECTION`].
+    table: TableReader,
+    /// The `git log` output of a [`GIT_SECTION`] (holds a commit across lines).
+    git: GitParser,
 }
 
 impl Default for HostSnapshotParser {
@@ -145,8 +189,19 @@ impl Default for HostSnapshotParser {
             si: false,
             memory: None,
             device: None,
+            embedded: Embedded::None,
+            table: TableReader::new(),
+            git: GitParser::default(),
         }
     }
+}
+
+/// Which embedded parser reads the current section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Embedded {
+    None,
+    Pm2List,
+    Git,
 }
 
 #[derive(Debug, Clone)]
@@ -325,10 +380,39 @@ impl LineParser for HostSnapshotParser {
             return;
         }
         if let Some(name) = section_header(trimmed) {
+            self.end_section(sink);
+            self.embedded = if name.eq_ignore_ascii_case(PM2_LIST_SECTION) {
+                Embedded::Pm2List
+            } else if name.eq_ignore_ascii_case(GIT_SECTION) {
+                Embedded::Git
+            } else {
+                Embedded::None
+            };
             self.section = Some(name.to_string());
             self.mode = Mode::None;
             sink.structural();
             return;
+        }
+        match self.embedded {
+            Embedded::Git => {
+                self.git_line(line_no, text, sink);
+                return;
+            }
+            Embedded::Pm2List => match self.table.line(text) {
+                TableLine::Border | TableLine::Header(_) => {
+                    sink.structural();
+                    return;
+                }
+                TableLine::Row(row) => {
+                    let mut r = row_record(line_no, row, self.local_time());
+                    let section = self.section.clone().unwrap_or_default();
+                    r.push_field("section", FieldValue::Str(Cow::Owned(section)));
+                    sink.event(r);
+                    return;
+                }
+                TableLine::Other | TableLine::NotTable => {}
+            },
+            Embedded::None => {}
         }
         if let Some((cmd, args)) = command_echo(trimmed) {
             if cmd == "free" {
@@ -381,6 +465,47 @@ impl LineParser for HostSnapshotParser {
     fn finish<'a>(&mut self, sink: &mut Sink<'a>) {
         self.flush_device(sink);
         self.flush_memory(sink);
+        self.end_section(sink);
+    }
+}
+
+impl HostSnapshotParser {
+    /// The file-name time as the wall time [`row_record`] takes.
+    fn local_time(&self) -> Option<chrono::NaiveDateTime> {
+        match self.time {
+            RawTime::Local { local, .. } => Some(local),
+            _ => None,
+        }
+    }
+
+    /// Closes the embedded parsers of the section that ends: pushes a held commit.
+    fn end_section(&mut self, sink: &mut Sink<'_>) {
+        self.git.finish(sink);
+        self.git = GitParser::default();
+        self.table = TableReader::new();
+        self.embedded = Embedded::None;
+    }
+
+    /// A line of a [`GIT_SECTION`]: the git parser decides, unless it rejects the line, which
+    /// then ends the held commit and is kept as a [`SNAPSHOT_LINE`].
+    fn git_line<'a>(&mut self, line_no: u64, text: &'a str, sink: &mut Sink<'a>) {
+        let mut git = Sink::new();
+        self.git.parse_line(line_no, text, &mut git);
+        // Continuation text for a record pushed before this line (none today: the git parser
+        // folds its continuation lines into the held commit).
+        for c in git.carried_continuation.drain(..) {
+            match sink.records.last_mut() {
+                Some(last) => last.continuation.push(c),
+                None => sink.carried_continuation.push(c),
+            }
+        }
+        sink.records.append(&mut git.records);
+        if git.counts.unparsed > 0 {
+            self.git.finish(sink);
+            self.snapshot_line(line_no, text, sink);
+        } else {
+            sink.counts.add(&git.counts);
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod ci_log;
 pub mod command;
 pub mod dmesg;
+pub mod ecosystem;
 pub mod format;
 pub mod git;
 pub mod host_snapshot;

@@ -131,11 +131,13 @@ const DOCUMENTS: &[Signature] = &[
     (Format::Workflow, crate::workflow_file::sniff_text),
     (Format::Pm2Jlist, looks_like_pm2_json),
     (Format::CiLog, looks_like_ci_log),
+    (Format::Pm2Ecosystem, looks_like_ecosystem),
 ];
 
 /// File-name patterns of the formats beyond pm2.log, syslog and the journal (see [`glob`]).
 /// More specific patterns first: the first match wins.
 const NAME_HINTS: &[(Format, &[&str])] = &[
+    (Format::Pm2Ecosystem, crate::ecosystem::NAME_HINTS),
     (Format::Workflow, crate::workflow_file::NAME_HINTS),
     (Format::Git, crate::git::NAME_HINTS),
     (Format::Pm2Jlist, crate::pm2_snapshot::NAME_HINTS),
@@ -155,6 +157,15 @@ fn looks_like_incident_state(head: &str) -> bool {
         let l = l.trim();
         l.starts_with("=== ") && l.ends_with(" ===") && crate::host_snapshot::sniff_line(l)
     })
+}
+
+/// A JavaScript module exporting an object with an `apps` array (`module.exports = {` or
+/// `export default {`), or JSON whose first key is `apps`.
+fn looks_like_ecosystem(head: &str) -> bool {
+    let exports = head.contains("module.exports") || head.contains("export default");
+    let json_apps =
+        head.trim_start().strip_prefix('{').is_some_and(|r| r.trim_start().starts_with("\"apps\""));
+    (exports && (head.contains("apps:") || head.contains("apps :") || head.contains("\"apps\""))) || json_apps
 }
 
 /// git output starts with a commit header or a reflog line.

@@ -1,13 +1,15 @@
 //! Host snapshots: the `df`/`free` samples of linux-and-ci-formats.md §6 (generated with
 //! coreutils 9.1 and procps-ng 4.0.2, plus the older layouts quoted there), the runbook's
 //! incident-state file (`runbook.md`, "Step 4: Document Initial State"), constructed variants
-//! (marked), and property tests: no input panics, every line is accounted once, results do not
-//! depend on where the input is cut.
+//! (marked), its embedded `pm2 list` table and `git log --oneline` sections, and property tests:
+//! no input panics, every line is accounted once, results do not depend on where the input is
+//! cut.
 
 use chrono::NaiveDateTime;
 use postmortem_parsers::host_snapshot::{
     sniff_line, HostSnapshotParser, KINDS, REASON_BAD_DF_ROW, REASON_NOT_SNAPSHOT,
 };
+use postmortem_parsers::pm2_table::Pm2ListParser;
 use postmortem_parsers::{parse_text, split_lines, LineParser, RawTime, Record, Sink};
 use proptest::prelude::*;
 
@@ -15,8 +17,14 @@ fn parse<'t>(path: &str, text: &'t str) -> Sink<'t> {
     let sink = parse_text(&mut HostSnapshotParser::for_path(path), text);
     assert_eq!(sink.counts.total(), split_lines(text).count() as u64, "every line accounted once");
     for r in &sink.records {
-        assert_eq!(r.source, "host");
-        assert!(KINDS.iter().any(|(k, _)| *k == r.kind), "{}", r.kind);
+        match r.kind {
+            "snapshot-process" => assert_eq!(r.source, "pm2"),
+            "commit" | "reflog" => assert_eq!(r.source, "git"),
+            _ => {
+                assert_eq!(r.source, "host");
+                assert!(KINDS.iter().any(|(k, _)| *k == r.kind), "{}", r.kind);
+            }
+        }
     }
     sink
 }
@@ -195,17 +203,25 @@ Swap:            0          0          0
     assert_eq!(r.int_field("available_bytes"), Some(22_000_000_000));
 }
 
-/// The runbook's incident-state file: `=== … ===` sections around `pm2 list`, `df -h`,
-/// `free -h` and `git log --oneline -5` (the table rows are constructed after pm2 7's
-/// `pm2 list`; the git lines are §4's `--oneline` sample).
-const INCIDENT: &str = "=== PM2 List ===
-┌────┬──────────────────────┬─────────┬──────┬───────────┬──────────┬──────────┐
-│ id │ name                 │ mode    │ ↺    │ status    │ cpu      │ memory   │
-├────┼──────────────────────┼─────────┼──────┼───────────┼──────────┼──────────┤
-│ 0  │ flyer-crawler-api    │ cluster │ 15   │ errored   │ 0%       │ 0b       │
-│ 1  │ flyer-crawler-worker │ fork    │ 2    │ online    │ 0.3%     │ 152.4mb  │
-└────┴──────────────────────┴─────────┴──────┴───────────┴──────────┴──────────┘
+/// The runbook's incident-state file (`runbook.md`, "Step 4: Document Initial State"):
+/// `=== … ===` sections around `pm2 list`, `df -h`, `free -h` and `git log --oneline -5`.
+/// Constructed: the `pm2 list` table is PM2 ≥ 5's layout (`pm2-ls.js` widths, as in
+/// tests/pm2_snapshot.rs `NEW_TABLE`) with the runbook's app names; the first two git lines
+/// are linux-and-ci-formats.md §4's `--oneline` sample, the other three constructed.
+const PM2_TABLE: &str = "\
+┌────┬──────────────────────────────┬─────────────┬─────────┬─────────┬──────────┬────────┬──────┬───────────┬──────────┬──────────┬──────────┬──────────┐
+│ id │ name                         │ namespace   │ version │ mode    │ pid      │ uptime │ ↺    │ status    │ cpu      │ mem      │ user     │ watching │
+├────┼──────────────────────────────┼─────────────┼─────────┼─────────┼──────────┼────────┼──────┼───────────┼──────────┼──────────┼──────────┼──────────┤
+│ 0  │ flyer-crawler-api            │ default     │ 0.9.1   │ cluster │ 0        │ 0      │ 15   │ errored   │ 0%       │ 0b       │ root     │ disabled │
+│ 1  │ flyer-crawler-worker         │ default     │ 0.9.1   │ fork    │ 48211    │ 3h     │ 2    │ online    │ 0.3%     │ 152.4mb  │ root     │ disabled │
+│ 2  │ flyer-crawler-api-test       │ default     │ N/A     │ fork    │ 0        │ 0      │ 0    │ stopped   │ 0%       │ 0b       │ root     │ disabled │
+└────┴──────────────────────────────┴─────────────┴─────────┴─────────┴──────────┴────────┴──────┴───────────┴──────────┴──────────┴──────────┴──────────┘
+";
 
+fn incident() -> String {
+    format!(
+        "=== PM2 List ===
+{PM2_TABLE}
 === Disk Space ===
 Filesystem               Size  Used Avail Use% Mounted on
 devtmpfs                  12G     0   12G   0% /dev
@@ -219,56 +235,159 @@ Swap:          2.0Gi       2.0Gi          0B
 === Recent Git Commits ===
 1148f25 Rename app.js; drop ecosystem file
 73dde49 Merge branch 'feature'
-";
+dd6ba4e Increase PM2 max_memory_restart
+5c1e0a2 Add analytics worker to ecosystem.config.cjs
+9f3b7d4 ci: deploy on push to main
+"
+    )
+}
 
 #[test]
 fn incident_state_file() {
-    let sink = parse("/tmp/incident-state-20260217-143500.txt", INCIDENT);
+    let text = incident();
+    let sink = parse("/tmp/incident-state-20260217-143500.txt", &text);
+    assert_eq!(sink.counts.unparsed, 0);
+    let r = &sink.records;
+    assert_eq!(
+        kinds(r),
+        [
+            "snapshot-process",
+            "snapshot-process",
+            "snapshot-process",
+            "disk-usage",
+            "disk-usage",
+            "memory",
+            "commit",
+            "commit",
+            "commit",
+            "commit",
+            "commit"
+        ]
+    );
+    // pm2 list rows: snapshot-process records dated with the file-name time.
+    for rec in &r[..6] {
+        assert_eq!(rec.time, local("2026-02-17 14:35:00"));
+    }
+    let procs: Vec<_> = r[..3]
+        .iter()
+        .map(|p| {
+            (p.line, p.process.as_deref(), p.pm_id.as_deref(), s(p, "status"), p.int_field("restart_time"))
+        })
+        .collect();
+    assert_eq!(
+        procs,
+        [
+            (5, Some("flyer-crawler-api"), Some("0"), Some("errored"), Some(15)),
+            (6, Some("flyer-crawler-worker"), Some("1"), Some("online"), Some(2)),
+            (7, Some("flyer-crawler-api-test"), Some("2"), Some("stopped"), Some(0)),
+        ]
+    );
+    assert_eq!((r[0].pid, r[1].pid), (None, Some(48211)));
+    assert_eq!(r[1].user.as_deref(), Some("root"));
+    assert_eq!(s(&r[0], "exec_mode"), Some("cluster_mode"));
+    assert_eq!(s(&r[1], "cpu"), Some("0.3"));
+    assert_eq!(s(&r[1], "mem"), Some("152.4mb"));
+    assert_eq!(s(&r[2], "version"), None, "N/A is absent");
+    assert_eq!(s(&r[0], "snapshot"), Some("list"));
+    assert_eq!(s(&r[0], "section"), Some("PM2 List"));
+    assert_eq!(r[0].fields.last().map(|(k, _)| *k), Some("section"));
+    assert_eq!(s(&r[3], "section"), None);
+    assert_eq!(r[4].int_field("use_percent"), Some(100));
+    assert_eq!(s(&r[5], "available"), Some("512Mi"));
+    assert_eq!(r[5].int_field("available_bytes"), Some(512 << 20));
+    assert_eq!(s(&r[5], "swap_used"), Some("2.0Gi"));
+    // git log --oneline: commit records, undated (oneline carries no date; the file name's
+    // time is not given to them).
+    let commits: Vec<_> = r[6..].iter().map(|c| (c.line, s(c, "commit"), s(c, "subject"))).collect();
+    assert_eq!(
+        commits,
+        [
+            (21, Some("1148f25"), Some("Rename app.js; drop ecosystem file")),
+            (22, Some("73dde49"), Some("Merge branch 'feature'")),
+            (23, Some("dd6ba4e"), Some("Increase PM2 max_memory_restart")),
+            (24, Some("5c1e0a2"), Some("Add analytics worker to ecosystem.config.cjs")),
+            (25, Some("9f3b7d4"), Some("ci: deploy on push to main")),
+        ]
+    );
+    assert!(r[6..].iter().all(|c| c.time == RawTime::None && c.message == s(c, "subject").unwrap()));
+    // Counts: 3 + 2 df + 1 free + 5 commits; 4 section headers, 3 pm2 borders + 1 header,
+    // 3 blank lines, df and free headers; the Swap line.
+    assert_eq!(sink.counts.events, 11);
+    assert_eq!(sink.counts.structural, 4 + 4 + 3 + 2);
+    assert_eq!(sink.counts.continuation, 1);
+
+    // Without a stamp in the name the host and pm2 records are undated; CRLF and no final
+    // newline (the last commit is still pushed at finish).
+    let crlf = text.replace('\n', "\r\n");
+    let crlf = crlf.trim_end_matches("\r\n");
+    let sink = parse("incident-state.txt", crlf);
+    assert_eq!(sink.records.len(), 11);
+    assert!(sink.records.iter().all(|r| r.time == RawTime::None));
+    assert_eq!(s(&sink.records[10], "subject"), Some("ci: deploy on push to main"));
+    assert_eq!(s(&sink.records[5], "swap_used"), Some("2.0Gi"));
+}
+
+#[test]
+fn pm2_rows_as_pm2_table_makes_them() {
+    // The section's rows are the records Pm2ListParser makes of the same table saved alone,
+    // plus the `section` field (lines shifted by the section header).
+    let text = incident();
+    let host = parse("incident-state-20260217-143500.txt", &text).records;
+    let alone = parse_text(&mut Pm2ListParser::for_path("pm2-list-20260217-143500.txt"), PM2_TABLE).records;
+    assert_eq!(alone.len(), 3);
+    for (h, mut a) in host.into_iter().take(3).zip(alone) {
+        a.line += 1;
+        a.fields.push(("section", "PM2 List".into()));
+        assert_eq!(h, a);
+    }
+}
+
+#[test]
+fn embedded_sections_edges() {
+    // Constructed: the git section ends at the next section (its held commit is pushed
+    // there, in line order), a rejected line ends the held commit and is kept whole, and a
+    // non-process box table in the PM2 section stays a snapshot-line.
+    let text = "\
+=== Recent Git Commits ===
+fatal: not a git repository (or any of the parent directories): .git
+1148f25 Rename app.js; drop ecosystem file
+warning: refname 'HEAD' is ambiguous.
+73dde49 Merge branch 'feature'
+=== PM2 List ===
+[PM2] Spawning PM2 daemon with pm2_home=/root/.pm2
+┌────┬─────┐
+│ key │ value │
+│ 0  │ api  │
+=== Memory ===
+Mem:            23Gi        22Gi       200Mi       8.6Mi       800Mi       512Mi
+";
+    let sink = parse("incident-state-20260217-143500.txt", text);
     assert_eq!(sink.counts.unparsed, 0);
     let r = &sink.records;
     assert_eq!(
         kinds(r),
         [
             "snapshot-line",
+            "commit",
+            "snapshot-line",
+            "commit",
             "snapshot-line",
             "snapshot-line",
-            "disk-usage",
-            "disk-usage",
-            "memory",
             "snapshot-line",
-            "snapshot-line"
+            "memory"
         ]
     );
-    for rec in r {
-        assert_eq!(rec.time, local("2026-02-17 14:35:00"));
-    }
-    assert_eq!(s(&r[0], "section"), Some("PM2 List"));
-    assert_eq!(
-        r[0].message,
-        "│ id │ name                 │ mode    │ ↺    │ status    │ cpu      │ memory   │"
-    );
-    assert!(r[1].message.contains("flyer-crawler-api"));
-    assert_eq!(r[1].line, 5);
-    assert_eq!(s(&r[3], "section"), None);
-    assert_eq!(r[4].int_field("use_percent"), Some(100));
-    assert_eq!(s(&r[5], "available"), Some("512Mi"));
-    assert_eq!(r[5].int_field("available_bytes"), Some(512 << 20));
-    assert_eq!(s(&r[5], "swap_used"), Some("2.0Gi"));
-    assert_eq!(s(&r[6], "section"), Some("Recent Git Commits"));
-    assert_eq!(r[6].message, "1148f25 Rename app.js; drop ecosystem file");
-    assert_eq!(r[7].message, "73dde49 Merge branch 'feature'");
-    // 4 section headers, 3 borders, 3 blank lines, df and free headers.
-    assert_eq!(sink.counts.structural, 4 + 3 + 3 + 2);
-    assert_eq!(sink.counts.continuation, 1);
-
-    // Without a stamp in the name the records are undated; CRLF and no final newline.
-    let crlf = INCIDENT.replace('\n', "\r\n");
-    let crlf = crlf.trim_end_matches("\r\n");
-    let sink = parse("incident-state.txt", crlf);
-    assert_eq!(sink.records.len(), 8);
-    assert!(sink.records.iter().all(|r| r.time == RawTime::None));
-    assert_eq!(sink.records[7].message, "73dde49 Merge branch 'feature'");
-    assert_eq!(s(&sink.records[5], "swap_used"), Some("2.0Gi"));
+    let lines: Vec<_> = r.iter().map(|x| x.line).collect();
+    assert_eq!(lines, [2, 3, 4, 5, 7, 9, 10, 12]);
+    assert_eq!(s(&r[0], "section"), Some("Recent Git Commits"));
+    assert_eq!(r[2].message, "warning: refname 'HEAD' is ambiguous.");
+    assert_eq!(s(&r[3], "commit"), Some("73dde49"));
+    assert_eq!(s(&r[4], "section"), Some("PM2 List"));
+    assert_eq!(r[5].message, "│ key │ value │");
+    // A pm2 table outside the PM2 section is not read as one.
+    let other = format!("=== Other ===\n{PM2_TABLE}");
+    let sink = parse("", &other);
+    assert_eq!(kinds(&sink.records), ["snapshot-line"; 4]);
 }
 
 #[test]
@@ -354,6 +473,14 @@ fn snapshot_like() -> impl Strategy<Value = String> {
         Just("-/+ buffers/cache:       6732       8566".to_string()),
         Just("$ free -m".to_string()),
         Just("└────┴──────┘".to_string()),
+        Just("=== Recent Git Commits ===".to_string()),
+        Just("=== Memory ===".to_string()),
+        Just("1148f25 Rename app.js; drop ecosystem file".to_string()),
+        Just("73dde49 Merge branch 'feature'".to_string()),
+        Just("fatal: not a git repository".to_string()),
+        Just("    body line".to_string()),
+        Just(PM2_TABLE.trim_end().to_string()),
+        Just("│ 1  │ flyer-crawler-worker         │ default     │ 0.9.1   │ fork    │ 48211    │ 3h     │ 2    │ online    │ 0.3%     │ 152.4mb  │ root     │ disabled │".to_string()),
         "[a-z0-9/ %.]{0,24}",
         any::<String>(),
     ]
@@ -377,9 +504,10 @@ fn two_pass(lines: &[String], cut: usize) -> (Vec<Record<'_>>, u64) {
 
 #[test]
 fn incident_state_cut_anywhere() {
-    let lines: Vec<String> = split_lines(INCIDENT).map(str::to_string).collect();
+    let text = incident();
+    let lines: Vec<String> = split_lines(&text).map(str::to_string).collect();
     let (whole, _) = two_pass(&lines, lines.len());
-    assert_eq!(whole.len(), 8);
+    assert_eq!(whole.len(), 11);
     for cut in 0..=lines.len() {
         assert_eq!(two_pass(&lines, cut).0, whole, "cut at {cut}");
     }

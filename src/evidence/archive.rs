@@ -205,6 +205,9 @@ fn load_tar(
             continue;
         }
         let path = entry.path().map(|p| p.to_string_lossy().into_owned()).unwrap_or_default();
+        if super::git_internal(&path) {
+            continue;
+        }
         let mtime = entry
             .header()
             .mtime()
@@ -244,7 +247,7 @@ fn load_zip<R: Read + Seek>(
     let mut archive = zip::ZipArchive::new(reader).map_err(zip_error)?;
     for i in 0..archive.len() {
         let mut file = archive.by_index(i).map_err(zip_error)?;
-        if !file.is_file() {
+        if !file.is_file() || super::git_internal(file.name()) {
             continue;
         }
         // Zip times are local wall-clock times with no zone: good enough for a year.

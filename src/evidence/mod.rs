@@ -242,6 +242,13 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>, failures: &
     for entry in entries.flatten() {
         let path = entry.path();
         match entry.file_type() {
+            // A repository's .git: only its reflogs are evidence (see `git_internal`).
+            Ok(t) if t.is_dir() && entry.file_name() == ".git" => {
+                let logs = path.join("logs");
+                if logs.is_dir() {
+                    walk(root, &logs, files, failures);
+                }
+            }
             Ok(t) if t.is_dir() => walk(root, &path, files, failures),
             Ok(t) if t.is_file() => files.push((relative(root, &path), path)),
             Ok(t) if t.is_symlink() => match fs::metadata(&path) {
@@ -250,6 +257,16 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>, failures: &
             },
             _ => {}
         }
+    }
+}
+
+/// True for a path inside a `.git` directory that is not a reflog (`.git/logs/**`): objects,
+/// index, packs and refs hold no times, so a bundle's repository is read for its reflogs only.
+pub(crate) fn git_internal(path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    match parts.iter().position(|p| *p == ".git") {
+        Some(i) => parts.get(i + 1) != Some(&"logs") || i + 2 >= parts.len(),
+        None => false,
     }
 }
 

@@ -4,5 +4,6 @@
 
 pub mod formats;
 pub mod inputs;
+pub mod inventory;
 pub mod table;
 pub mod timeline;
