@@ -10,10 +10,11 @@ use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand};
 use postmortem_parsers::Format;
 
+use crate::analysis::{self, AnalyzeOptions};
 use crate::clock::TimeOptions;
 use crate::evidence::LoadOptions;
 use crate::inventory::Inventory;
-use crate::report::{self, inputs::InputsFormat, timeline::TimelineFormat};
+use crate::report::{self, analysis::AnalyzeFormat, inputs::InputsFormat, timeline::TimelineFormat};
 use crate::timeline::{self, Filter};
 
 /// Exit code: the command ran.
@@ -42,6 +43,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Find the outage and its root cause: severity, processes down, ranked findings with
+    /// the evidence lines that support them, the runbook's timing table, the response.
+    Analyze(AnalyzeArgs),
     /// Merge all evidence into one UTC timeline and print it.
     Timeline(TimelineArgs),
     /// Show each input: format, SHA-256, line accounting, events, time span, assumptions.
@@ -52,6 +56,42 @@ enum Command {
     Inventory(InventoryArgs),
     /// List the formats postmortem reads, how each is recognised, and the event kinds.
     Formats,
+    /// List the root-cause rules loaded (embedded, plus --rules FILE) and the matchers.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+struct AnalyzeArgs {
+    #[command(flatten)]
+    evidence: EvidenceArgs,
+
+    /// Output format: text for people, json for tools (contract postmortem/report/v1).
+    #[arg(long, value_enum, default_value = "text")]
+    format: AnalyzeFormat,
+
+    /// More root-cause rules (TOML, like rules/root-causes.toml); a rule with an existing id
+    /// replaces it. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    rules: Vec<PathBuf>,
+
+    /// A process back online within this long had no outage (e.g. 60s, 2m).
+    #[arg(long, value_name = "DURATION", default_value = "60s")]
+    grace: String,
+
+    /// How far before the first failure to look for what people did (e.g. 15m).
+    #[arg(long, value_name = "DURATION", default_value = "15m")]
+    lookback: String,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct RulesArgs {
+    /// More root-cause rules (TOML); a rule with an existing id replaces it. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    rules: Vec<PathBuf>,
 }
 
 /// Options shared by every command that reads evidence.
@@ -170,6 +210,14 @@ pub fn run() -> i32 {
     };
     match execute(cli) {
         Ok(code) => code,
+        // `postmortem … | head`: the reader left; that is not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            EXIT_OK
+        }
         Err(e) => {
             let code = if e.downcast_ref::<UsageError>().is_some() { EXIT_USAGE } else { 1 };
             eprintln!("postmortem: {e:#}");
@@ -204,6 +252,15 @@ fn execute(cli: Cli) -> Result<i32> {
             Ok(if timeline.has_usable_evidence() { EXIT_OK } else { no_evidence() })
         }
         Command::Timeline(args) => timeline_command(args),
+        Command::Analyze(args) => analyze_command(args),
+        Command::Rules(args) => {
+            let rules = load_rules(&args.rules)?;
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            report::rules::write(&mut out, &rules)?;
+            out.flush()?;
+            Ok(EXIT_OK)
+        }
         Command::Inventory(args) => {
             let file = inventory_file(&args.evidence)?;
             let timeline = build(&args.evidence)?;
@@ -215,6 +272,48 @@ fn execute(cli: Cli) -> Result<i32> {
             Ok(if timeline.has_usable_evidence() { EXIT_OK } else { no_evidence() })
         }
     }
+}
+
+/// The embedded rules plus `--rules` files (a bad file is a usage error).
+fn load_rules(files: &[PathBuf]) -> Result<Vec<crate::analysis::rules::Rule>> {
+    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    crate::analysis::rules::load(&paths).map_err(|e| usage(e.to_string()))
+}
+
+fn analyze_command(args: AnalyzeArgs) -> Result<i32> {
+    let duration = |flag: &str, text: &str| {
+        crate::analysis::rules::duration(text)
+            .filter(|d| *d >= chrono::Duration::zero())
+            .ok_or_else(|| usage(format!("{flag} {text:?} is not a duration (try 60s, 2m, 1h)")))
+    };
+    let options = AnalyzeOptions {
+        grace: duration("--grace", &args.grace)?,
+        lookback: duration("--lookback", &args.lookback)?,
+    };
+    let rules = load_rules(&args.rules)?;
+    let file = inventory_file(&args.evidence)?;
+    let timeline = build(&args.evidence)?;
+    if !timeline.has_usable_evidence() {
+        return Ok(no_evidence());
+    }
+    let inventory = Inventory::for_events(file, &timeline.events);
+    let analysis = analysis::analyze(&timeline.events, &inventory, &rules, &options);
+    let (mut out, width): (Box<dyn Write>, usize) = match &args.output {
+        Some(path) => (
+            Box::new(BufWriter::new(
+                fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+            )),
+            120,
+        ),
+        None => {
+            let stdout = io::stdout();
+            let width = if stdout.is_terminal() { report::table::terminal_width() } else { 120 };
+            (Box::new(BufWriter::new(stdout.lock())), width)
+        }
+    };
+    report::analysis::write(&mut out, &timeline, &analysis, args.format, width)?;
+    out.flush()?;
+    Ok(EXIT_OK)
 }
 
 /// The `--inventory` file, read and checked before any evidence is (a bad file is a usage error).

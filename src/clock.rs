@@ -70,13 +70,16 @@ pub fn resolve_bundle(bundle: &mut Bundle, options: &TimeOptions) {
 /// manifest's `captured_at`, the file's mtime. The choice is an assumption of the input.
 fn date_snapshots(bundle: &mut Bundle) {
     let captured = bundle.manifest.as_ref().and_then(|m| m.captured_at);
+    // Rows of a snapshot, not records that carry (or lack) a time of their own (git lines in
+    // an incident-state file stay as git wrote them).
+    let row = |e: &crate::event::Event| e.time.is_none() && e.raw_time == RawTime::None && e.source != "git";
     for input in bundle.inputs.iter_mut().filter(|i| i.status == InputStatus::Parsed) {
-        if !input.format.is_some_and(|f| f.is_snapshot()) {
+        if !input.format.is_some_and(|f| f.is_snapshot()) || input.events.is_empty() {
             continue;
         }
-        let undated = input.events.iter().filter(|e| e.time.is_none() && e.raw_time == RawTime::None).count();
+        let undated = input.events.iter().filter(|e| row(e)).count();
         if undated == 0 {
-            if !input.events.is_empty() {
+            if input.events.iter().any(|e| matches!(e.raw_time, RawTime::Local { .. })) {
                 input.assumptions.push("snapshot time taken from the file name (host-local time)".into());
             }
             continue;
@@ -91,11 +94,11 @@ fn date_snapshots(bundle: &mut Bundle) {
                 continue;
             }
         };
-        for e in input.events.iter_mut().filter(|e| e.time.is_none() && e.raw_time == RawTime::None) {
+        for e in input.events.iter_mut().filter(|e| row(e)) {
             e.time = Some(time);
         }
         input.assumptions.push(format!(
-            "snapshot taken at {} ({why}; the file name carries no time)",
+            "{undated} snapshot rows without a time of their own taken at {} ({why})",
             time.format("%Y-%m-%dT%H:%M:%SZ")
         ));
     }

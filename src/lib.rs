@@ -4,6 +4,7 @@
 //! [`event`] (the normalized event) → [`clock`] (UTC, assumptions) → [`timeline`] (merge,
 //! filters) → [`report`] (text for people and tools). [`cli`] maps arguments to calls.
 
+pub mod analysis;
 pub mod cli;
 pub mod clock;
 pub mod event;

@@ -10,18 +10,36 @@
 /// Whether `command` acts on every PM2 app at once: `pm2 stop|restart|reload|delete|del all`
 /// or `pm2 kill` (the daemon and all its apps), in any simple command of the line.
 pub fn is_pm2_all(command: &str) -> bool {
-    simple_commands(command).any(|words| {
+    pm2_all_action(command).is_some()
+}
+
+/// Which all-apps PM2 action `command` runs: `stop`, `restart`, `reload`, `delete` (also for
+/// `del`) or `kill` — the first one in the line.
+pub fn pm2_all_action(command: &str) -> Option<&'static str> {
+    simple_commands(command).find_map(|words| {
         let (prog, _) = program(&words);
-        let Some((first, args)) = prog.split_first() else { return false };
+        let (first, args) = prog.split_first()?;
         if first.rsplit('/').next() != Some("pm2") {
-            return false;
+            return None;
         }
         let mut args = args.iter().filter(|a| !a.starts_with('-'));
-        match args.next().map(String::as_str) {
-            Some("kill") => true,
-            Some("stop" | "restart" | "reload" | "delete" | "del") => args.any(|a| a == "all"),
-            _ => false,
-        }
+        let verb = match args.next().map(String::as_str) {
+            Some("kill") => return Some("kill"),
+            Some("stop") => "stop",
+            Some("restart") => "restart",
+            Some("reload") => "reload",
+            Some("delete" | "del") => "delete",
+            _ => return None,
+        };
+        args.any(|a| a == "all").then_some(verb)
+    })
+}
+
+/// Whether `command` runs the `pm2` program at all (any subcommand), past prefixes.
+pub fn runs_pm2(command: &str) -> bool {
+    simple_commands(command).any(|words| {
+        let (prog, _) = program(&words);
+        prog.first().is_some_and(|p| p.rsplit('/').next() == Some("pm2"))
     })
 }
 
@@ -120,6 +138,15 @@ mod tests {
         for c in ["pm2 stop api", "pm2 list all", "echo pm2 kill", "pm2", "", "ssh web-01 pm2 logs"] {
             assert!(!is_pm2_all(c), "{c}");
         }
+    }
+
+    #[test]
+    fn all_actions() {
+        assert_eq!(pm2_all_action("sudo -u x pm2 del all || true"), Some("delete"));
+        assert_eq!(pm2_all_action("npm ci && pm2 kill"), Some("kill"));
+        assert_eq!(pm2_all_action("pm2 restart api"), None);
+        assert!(runs_pm2("cd /srv && npx pm2 restart api"));
+        assert!(!runs_pm2("echo pm2"));
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //!
 //! Nothing outside this module (and `cli`) formats text for a person.
 
+pub mod analysis;
 pub mod formats;
 pub mod inputs;
 pub mod inventory;
+pub mod rules;
 pub mod table;
 pub mod timeline;

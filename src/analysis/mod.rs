@@ -1,0 +1,135 @@
+//! From a merged timeline to a verdict: outages, the incident window, severity, the timing
+//! table, the response, and root-cause findings with the evidence lines that support them.
+//!
+//! Data flows one way: [`outage`] (per-process state machine) → the incident [`Window`] →
+//! [`rules`] (the runbook's root-cause table as data, evaluated in parallel, with
+//! [`matchers`] for what needs code) and [`timing`] (severity, the runbook's Step 5 table,
+//! the responders' actions). Nothing here formats text; `report::analysis` does.
+
+pub mod matchers;
+pub mod outage;
+pub mod rules;
+pub mod timing;
+
+use chrono::{DateTime, Duration, Utc};
+use rayon::prelude::*;
+
+use crate::event::Event;
+use crate::inventory::Inventory;
+use outage::Outage;
+use rules::{Finding, Rule};
+use timing::{Action, Severity, TimingRow};
+
+/// What `analyze` takes beyond the evidence.
+#[derive(Clone, Debug)]
+pub struct AnalyzeOptions {
+    /// A process back online within this long had no outage (`--grace`, default 60 s).
+    pub grace: Duration,
+    /// How far before the first failure to look for causes (`--lookback`, default 15 min).
+    pub lookback: Duration,
+}
+
+impl Default for AnalyzeOptions {
+    fn default() -> Self {
+        AnalyzeOptions { grace: Duration::seconds(60), lookback: Duration::minutes(15) }
+    }
+}
+
+/// The incident window: from the first failure to the last restoration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Window {
+    /// The first process down or the first failed health check.
+    pub start: DateTime<Utc>,
+    /// The last process back; `None` while some never came back.
+    pub end: Option<DateTime<Utc>>,
+    /// The last dated event of the evidence.
+    pub evidence_end: DateTime<Utc>,
+    /// Index of the event that opened the window.
+    pub start_event: usize,
+}
+
+impl Window {
+    /// The window's end, or the end of the evidence while processes are still down.
+    pub fn end_or_evidence(&self) -> DateTime<Utc> {
+        self.end.unwrap_or(self.evidence_end)
+    }
+}
+
+/// What a rule or matcher can see.
+pub struct Context<'a> {
+    /// The timeline's events: dated ones in time order, then undated ones.
+    pub events: &'a [Event],
+    /// Processes → applications.
+    pub inventory: &'a Inventory,
+    /// The outages.
+    pub outages: &'a [Outage],
+    /// The incident window (`None`: no incident).
+    pub window: Option<Window>,
+    /// Grace and look-back.
+    pub options: &'a AnalyzeOptions,
+}
+
+/// The verdict on one timeline.
+#[derive(Debug)]
+pub struct Analysis {
+    /// P1, P2, P3 or none.
+    pub severity: Severity,
+    /// The incident window, if there was an incident.
+    pub window: Option<Window>,
+    /// The outages.
+    pub outages: Vec<Outage>,
+    /// Root causes (confidence ≥ 0.5), most confident first.
+    pub root_causes: Vec<Finding>,
+    /// Rules that did not reach 0.5, with why.
+    pub ruled_out: Vec<Finding>,
+    /// The runbook's Step 5 timing table.
+    pub timing: Vec<TimingRow>,
+    /// What people did after the window began.
+    pub response: Vec<Action>,
+}
+
+/// Analyzes a timeline's events with the given rules.
+pub fn analyze(
+    events: &[Event],
+    inventory: &Inventory,
+    rules: &[Rule],
+    options: &AnalyzeOptions,
+) -> Analysis {
+    let outages = outage::outages(events, inventory, options.grace);
+    let window = window(events, &outages);
+    let ctx = Context { events, inventory, outages: &outages, window, options };
+    let mut findings: Vec<Finding> = rules.par_iter().map(|rule| rule.evaluate(&ctx)).collect();
+    // Most confident first; ties by id, so the order never depends on threads.
+    findings.sort_by(|a, b| b.confidence.total_cmp(&a.confidence).then_with(|| a.id.cmp(&b.id)));
+    let (root_causes, ruled_out) = findings.into_iter().partition(|f| f.confidence >= rules::THRESHOLD);
+    let severity = timing::severity(&outages);
+    let timing = timing::timing(&ctx);
+    let response = timing::response(&ctx);
+    Analysis { severity, window, outages, root_causes, ruled_out, timing, response }
+}
+
+/// The window from the outages and the failed health checks.
+fn window(events: &[Event], outages: &[Outage]) -> Option<Window> {
+    let evidence_end = events.iter().filter_map(|e| e.time).max()?;
+    let first_outage = outages.iter().map(|o| (o.down_at, o.down_event)).min();
+    let first_health = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| timing::is_failed_health_check(e))
+        .find_map(|(i, e)| e.time.map(|t| (t, i)));
+    // A failed health check alone opens a window only when some process also went down or
+    // the check kept failing (two or more).
+    let failing_checks = events.iter().filter(|e| timing::is_failed_health_check(e)).count();
+    let (start, start_event) = match (first_outage, first_health) {
+        (Some(o), Some(h)) => o.min(h),
+        (Some(o), None) => o,
+        (None, Some(h)) if failing_checks >= 2 => h,
+        _ => return None,
+    };
+    let end = if outages.iter().all(Outage::restored) {
+        outages.iter().filter_map(|o| o.up_at).max().or(Some(start))
+    } else {
+        None
+    };
+    Some(Window { start, end, evidence_end, start_event })
+}
