@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: [`evidence`] (files, archives, hashes, sniffing, parsing) →
 //! [`event`] (the normalized event) → [`clock`] (UTC, assumptions) → [`timeline`] (merge,
-//! filters) → [`report`] (text for people and tools). [`cli`] maps arguments to calls.
+//! filters) → [`analysis`] (outages, root causes, severity, timing; with the [`inventory`]) →
+//! [`report`] (text for people and tools). [`cli`] maps arguments to calls.
 
 pub mod analysis;
 pub mod cli;
