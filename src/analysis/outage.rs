@@ -1,11 +1,12 @@
 //! Outages: per PM2 process, when it went down, how, and when it came back.
 //!
 //! A state machine over the dated PM2 events of the timeline (in time order): an `app-exit`
-//! takes an up process down; an `app-online` brings it back. A process back online within the
+//! of its last online instance takes a process down (a cluster reload's `_old_N` worker
+//! exiting after its successor came online does not); an `app-online` brings it back. A process back online within the
 //! grace period had no outage (a restart). A process still down at the end of the evidence
 //! is not restored; its downtime runs to the end of the evidence.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -55,6 +56,9 @@ impl Outage {
 pub fn outages(events: &[Event], inventory: &Inventory, grace: Duration) -> Vec<Outage> {
     let evidence_end = events.iter().filter_map(|e| e.time).max();
     let mut down: BTreeMap<&str, (DateTime<Utc>, usize, DownHow)> = BTreeMap::new();
+    // Instances (pm_ids) online per process: a cluster process is down only when its last
+    // instance exits (a reload's `_old_N` worker exits after its successor is online).
+    let mut online: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     let mut found = Vec::new();
     for (i, e) in events.iter().enumerate() {
         let (Some(t), Some(process)) = (e.time, e.process.as_deref()) else { continue };
@@ -63,6 +67,16 @@ pub fn outages(events: &[Event], inventory: &Inventory, grace: Duration) -> Vec<
         }
         match e.kind {
             "app-exit" => {
+                let instances = online.entry(process).or_default();
+                match e.pm_id.as_deref() {
+                    Some(id) => {
+                        instances.remove(id);
+                    }
+                    None => instances.clear(),
+                }
+                if !instances.is_empty() {
+                    continue;
+                }
                 down.entry(process).or_insert_with(|| {
                     let how = match e.str_field("cause") {
                         Some("stopped" | "escalated") => DownHow::Stopped,
@@ -73,6 +87,7 @@ pub fn outages(events: &[Event], inventory: &Inventory, grace: Duration) -> Vec<
                 });
             }
             "app-online" => {
+                online.entry(process).or_default().insert(e.pm_id.as_deref().unwrap_or(""));
                 if let Some((at, idx, how)) = down.remove(process) {
                     if t - at > grace {
                         found.push(outage(process, inventory, at, idx, how, Some((t, i)), t));
