@@ -3,7 +3,8 @@
 //! Rules (also in the README):
 //! - An explicit offset on the line is exact.
 //! - A zone-less local time uses, in order: the offset the file itself states for it (a PM2
-//!   daemon banner), `--tz`, the manifest's `timezone`, UTC. An ambiguous local time (DST
+//!   daemon banner; read with the given zone when that zone uses the banner's offset, so DST
+//!   changes after the banner are followed), `--tz`, the manifest's `timezone`, UTC. An ambiguous local time (DST
 //!   fold) takes the earlier instant; a nonexistent one (DST gap) is moved forward past the
 //!   gap. Each case is recorded.
 //! - A year-less time gets its year from `--year` (the year of the input's first such line)
@@ -35,23 +36,35 @@ pub struct TimeOptions {
 struct Zone {
     tz: Tz,
     why: &'static str,
+    /// The zone was given (`--tz`, manifest), not the UTC default.
+    named: bool,
+}
+
+/// Whether `tz` uses `offset` (seconds east) in the year of `local`: in January or July.
+fn zone_has_offset(tz: Tz, local: NaiveDateTime, offset: i32) -> bool {
+    [1, 7].iter().any(|&month| {
+        NaiveDate::from_ymd_opt(local.year(), month, 1)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .map(|n| tz.offset_from_utc_datetime(&n).fix().local_minus_utc() == offset)
+            .unwrap_or(false)
+    })
 }
 
 /// Resolves every event time of a bundle to UTC and records the assumptions per input.
 pub fn resolve_bundle(bundle: &mut Bundle, options: &TimeOptions) {
     let mut bundle_notes = Vec::new();
     let zone = match (options.tz, bundle.manifest.as_ref().and_then(|m| m.timezone.as_deref())) {
-        (Some(tz), _) => Zone { tz, why: "--tz" },
+        (Some(tz), _) => Zone { tz, why: "--tz", named: true },
         (None, Some(name)) => match name.parse::<Tz>() {
-            Ok(tz) => Zone { tz, why: "the manifest's timezone" },
+            Ok(tz) => Zone { tz, why: "the manifest's timezone", named: true },
             Err(_) => {
                 bundle_notes.push(format!(
                     "the manifest's timezone {name:?} is not an IANA zone name; zone-less times read as UTC"
                 ));
-                Zone { tz: Tz::UTC, why: "default (no usable zone given)" }
+                Zone { tz: Tz::UTC, why: "default (no usable zone given)", named: false }
             }
         },
-        (None, None) => Zone { tz: Tz::UTC, why: "default (no --tz, no manifest timezone)" },
+        (None, None) => Zone { tz: Tz::UTC, why: "default (no --tz, no manifest timezone)", named: false },
     };
     bundle.inputs.par_iter_mut().for_each(|input| {
         if input.status == InputStatus::Parsed {
@@ -192,6 +205,14 @@ fn resolve_input(input: &mut Input, zone: Zone, year: Option<i32>) {
             RawTime::Exact { local, offset_secs } => {
                 Some((local - Duration::seconds(offset_secs.into())).and_utc())
             }
+            // A banner offset the zone also uses (its standard or summer offset) means the
+            // daemon ran in that zone: read with the zone, so lines after a DST change are right.
+            RawTime::Local { local, file_offset: Some(fo) }
+                if zone.named && zone_has_offset(zone.tz, local, fo.offset_secs) =>
+            {
+                notes.banner_in_zone(fo.offset_secs, fo.line, event.line);
+                to_utc(local, zone.tz, event.line, &mut notes)
+            }
             RawTime::Local { local, file_offset: Some(fo) } => {
                 notes.banner(fo.offset_secs, fo.line, event.line);
                 Some((local - Duration::seconds(fo.offset_secs.into())).and_utc())
@@ -318,6 +339,8 @@ fn to_utc(local: NaiveDateTime, tz: Tz, line: u64, notes: &mut Notes) -> Option<
 struct Notes {
     /// (offset, banner line, first line, last line, count) per banner used.
     banners: Vec<(i32, u64, u64, u64, u64)>,
+    /// The same, for banners whose offset the chosen zone uses (read with the zone).
+    banners_in_zone: Vec<(i32, u64, u64, u64, u64)>,
     /// (first line, last line, count) of zone-less times read in the chosen zone.
     zoned: Option<(u64, u64, u64)>,
     other: Vec<String>,
@@ -331,6 +354,16 @@ impl Notes {
                 b.4 += 1;
             }
             _ => self.banners.push((offset, banner_line, line, line, 1)),
+        }
+    }
+
+    fn banner_in_zone(&mut self, offset: i32, banner_line: u64, line: u64) {
+        match self.banners_in_zone.last_mut() {
+            Some(b) if b.0 == offset && b.1 == banner_line => {
+                b.3 = line;
+                b.4 += 1;
+            }
+            _ => self.banners_in_zone.push((offset, banner_line, line, line, 1)),
         }
     }
 
@@ -349,6 +382,15 @@ impl Notes {
         for (offset, banner_line, first, last, count) in self.banners {
             words.push(format!(
                 "{count} local times (lines {first}–{last}) read with the offset {} of the PM2 daemon banner on line {banner_line}",
+                offset_text(offset)
+            ));
+        }
+        for (offset, banner_line, first, last, count) in self.banners_in_zone {
+            words.push(format!(
+                "{count} local times (lines {first}–{last}) read as {} (from {}): the PM2 daemon banner on line \
+                 {banner_line} says {}, an offset of that zone, so daylight-saving changes after it are followed",
+                zone.tz,
+                zone.why,
                 offset_text(offset)
             ));
         }
@@ -408,7 +450,7 @@ mod tests {
     fn year_from_mtime_is_the_last_lines_year_and_rolls_over() {
         let mut input =
             input_with(&[noyear(12, 30), noyear(12, 31), noyear(1, 1)], Some("2027-01-02T00:00:00Z"));
-        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test" }, None);
+        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test", named: false }, None);
         assert_eq!(
             times(&input),
             ["2026-12-30T12:00:00.000000Z", "2026-12-31T12:00:00.000000Z", "2027-01-01T12:00:00.000000Z"]
@@ -419,7 +461,7 @@ mod tests {
     #[test]
     fn year_option_sets_the_first_line_and_small_reorders_do_not_roll() {
         let mut input = input_with(&[noyear(4, 30), noyear(5, 1), noyear(4, 30)], None);
-        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test" }, Some(2019));
+        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test", named: false }, Some(2019));
         assert_eq!(
             times(&input),
             ["2019-04-30T12:00:00.000000Z", "2019-05-01T12:00:00.000000Z", "2019-04-30T12:00:00.000000Z"]
@@ -430,14 +472,14 @@ mod tests {
     fn last_line_after_mtime_day_belongs_to_the_previous_year() {
         // Rotated just after New Year: the last line is from December of the year before.
         let mut input = input_with(&[noyear(12, 31)], Some("2027-01-01T00:05:00Z"));
-        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test" }, None);
+        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test", named: false }, None);
         assert_eq!(times(&input), ["2026-12-31T12:00:00.000000Z"]);
     }
 
     #[test]
     fn no_year_at_all_leaves_undated_and_says_so() {
         let mut input = input_with(&[noyear(3, 1)], None);
-        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test" }, None);
+        resolve_input(&mut input, Zone { tz: Tz::UTC, why: "test", named: false }, None);
         assert_eq!(times(&input), ["-"]);
         assert!(input.assumptions[0].contains("pass --year"), "{:?}", input.assumptions);
     }
@@ -458,7 +500,7 @@ mod tests {
             ],
             None,
         );
-        resolve_input(&mut input, Zone { tz: berlin, why: "--tz" }, None);
+        resolve_input(&mut input, Zone { tz: berlin, why: "--tz", named: true }, None);
         assert_eq!(
             times(&input),
             [
@@ -472,5 +514,30 @@ mod tests {
         assert!(all.contains("offset +05:30 of the PM2 daemon banner on line 3"), "{all}");
         assert!(all.contains("DST fold"), "{all}");
         assert!(all.contains("DST gap"), "{all}");
+    }
+
+    #[test]
+    fn a_banner_offset_of_the_zone_follows_daylight_saving() {
+        // A daemon started in winter (banner GMT+0100) keeps logging after the March change.
+        let local = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap();
+        let banner = Some(FileOffset { offset_secs: 3600, line: 3 });
+        let berlin: Tz = "Europe/Berlin".parse().unwrap();
+        let times_of = |zone: Zone| {
+            let mut input = input_with(
+                &[
+                    RawTime::Local { local: local("2026-03-28 12:00:00"), file_offset: banner },
+                    RawTime::Local { local: local("2026-04-02 12:00:00"), file_offset: banner },
+                ],
+                None,
+            );
+            resolve_input(&mut input, zone, None);
+            (times(&input), input.assumptions.join("\n"))
+        };
+        let (with_zone, words) = times_of(Zone { tz: berlin, why: "--tz", named: true });
+        assert_eq!(with_zone, ["2026-03-28T11:00:00.000000Z", "2026-04-02T10:00:00.000000Z"]);
+        assert!(words.contains("daylight-saving changes after it are followed"), "{words}");
+        // Without a zone the banner's fixed offset is all there is.
+        let (fixed, _) = times_of(Zone { tz: Tz::UTC, why: "default", named: false });
+        assert_eq!(fixed, ["2026-03-28T11:00:00.000000Z", "2026-04-02T11:00:00.000000Z"]);
     }
 }

@@ -289,7 +289,8 @@ fn executed_not_declared(range: Range, ctx: &Context<'_>) -> Vec<usize> {
         .filter(|(_, e)| e.source == "ci" && in_range(e, range))
         .filter(|(_, e)| {
             executed_all_action(e).is_some_and(|a| {
-                let declared = declared_all.contains(a) || (a == "restart" && declared_all.contains("reload"));
+                let declared =
+                    declared_all.contains(a) || (a == "restart" && declared_all.contains("reload"));
                 !declared
             })
         })
