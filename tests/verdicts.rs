@@ -32,6 +32,8 @@ const CASES: &[(&str, &[&str], &str, &[&str])] = &[
     ("2026-04-28-max-memory-restart", &[], "P2", &["max-memory-restart"]),
     // A person ran `pm2 kill`: the person first, the mechanism second; never pm2-delete-all.
     ("2026-05-05-pm2-daemon-killed", &[], "P1", &["manual-intervention", "pm2-daemon-killed"]),
+    // The restart brought a broken config to every app: the restart first, the crashes second.
+    ("2026-05-12-pm2-restart-all", &[], "P1", &["pm2-restart-all", "crash-loop"]),
     ("confusers/deploy-restart-by-name", &[], "none", &[]),
     ("confusers/kill-then-resurrect", &[], "none", &[]),
     ("confusers/oom-non-pm2", &[], "none", &[]),

@@ -16,6 +16,9 @@ pub fn is_pm2_all(command: &str) -> bool {
 /// Which all-apps PM2 action `command` runs: `stop`, `restart`, `reload`, `delete` (also for
 /// `del`) or `kill` — the first one in the line.
 pub fn pm2_all_action(command: &str) -> Option<&'static str> {
+    if unfiltered_jlist_delete(command) {
+        return Some("delete");
+    }
     simple_commands(command).find_map(|words| {
         let (prog, _) = program(&words);
         let (first, args) = prog.split_first()?;
@@ -33,6 +36,15 @@ pub fn pm2_all_action(command: &str) -> Option<&'static str> {
         };
         args.any(|a| a == "all").then_some(verb)
     })
+}
+
+/// `pm2 delete $(pm2 jlist | jq -r '.[].pm_id')`: every id from the list, unfiltered (no
+/// `select(…)`), is a `delete all` by another name.
+fn unfiltered_jlist_delete(command: &str) -> bool {
+    let c = command.replace(['"', '\''], "");
+    ["pm2 delete $(", "pm2 del $(", "pm2 delete `", "pm2 del `"].iter().any(|p| c.contains(p))
+        && c.contains("jlist")
+        && !c.contains("select(")
 }
 
 /// Whether `command` runs the `pm2` program at all (any subcommand), past prefixes.
@@ -145,6 +157,11 @@ mod tests {
         assert_eq!(pm2_all_action("sudo -u x pm2 del all || true"), Some("delete"));
         assert_eq!(pm2_all_action("npm ci && pm2 kill"), Some("kill"));
         assert_eq!(pm2_all_action("pm2 restart api"), None);
+        // The runbook's filtered form is not an all-apps delete; the unfiltered one is.
+        let filtered =
+            "pm2 delete $(pm2 jlist | jq -r '.[] | select(.pm2_env.status == \"errored\") | .pm_id')";
+        assert_eq!(pm2_all_action(filtered), None);
+        assert_eq!(pm2_all_action("pm2 delete $(pm2 jlist | jq -r '.[].pm_id')"), Some("delete"));
         assert!(runs_pm2("cd /srv && npx pm2 restart api"));
         assert!(!runs_pm2("echo pm2"));
     }

@@ -59,6 +59,8 @@ pub const IO_ERROR: &str = "io-error";
 pub const NO_SPACE: &str = "no-space";
 /// `segfault`: a process died of a segmentation fault (`comm[pid]: segfault at …`).
 pub const SEGFAULT: &str = "segfault";
+/// `kernel-boot`: the kernel's first line (`Linux version …`): the machine (re)booted.
+pub const KERNEL_BOOT: &str = "kernel-boot";
 
 /// The kinds of this module, with what each means.
 pub const KINDS: &[(&str, &str)] = &[
@@ -76,6 +78,7 @@ pub const KINDS: &[(&str, &str)] = &[
     (IO_ERROR, "block device I/O error: device"),
     (NO_SPACE, "'No space left on device' written by the kernel or any program"),
     (SEGFAULT, "a process died of a segmentation fault: pid, comm"),
+    (KERNEL_BOOT, "the kernel's `Linux version …` line: the machine booted here"),
 ];
 
 /// At most this many report lines are folded into one OOM event; a report longer than that
@@ -174,6 +177,8 @@ pub enum KernelLine<'a> {
     },
     /// `No space left on device`.
     NoSpace,
+    /// `Linux version …`: the first kernel line of a boot.
+    Boot,
     /// `comm[pid]: segfault at …`.
     Segfault {
         /// The faulting process's comm.
@@ -244,6 +249,9 @@ pub fn classify(body: &str) -> Option<KernelLine<'_>> {
     }
     if has_no_space(body) {
         return Some(KernelLine::NoSpace);
+    }
+    if body.starts_with("Linux version ") {
+        return Some(KernelLine::Boot);
     }
     None
 }
@@ -409,6 +417,7 @@ pub fn apply(rec: &mut Record<'_>, line: &KernelLine<'_>) {
             }
         }
         KernelLine::NoSpace => rec.kind = NO_SPACE,
+        KernelLine::Boot => rec.kind = KERNEL_BOOT,
         KernelLine::Segfault { comm, pid } => {
             rec.kind = SEGFAULT;
             rec.pid = Some(pid);

@@ -46,6 +46,8 @@ pub const UNIT_CONSUMED: &str = "unit-consumed";
 pub const UNIT_PROCESS_REMAINS: &str = "unit-process-remains";
 /// `oomd-kill`: systemd-oomd (userspace) killed a cgroup under memory pressure.
 pub const OOMD_KILL: &str = "oomd-kill";
+/// `system-shutdown`: the machine is going down (reboot, power-off).
+pub const SYSTEM_SHUTDOWN: &str = "system-shutdown";
 
 /// The kinds of this module, with what each means.
 pub const KINDS: &[(&str, &str)] = &[
@@ -61,6 +63,7 @@ pub const KINDS: &[(&str, &str)] = &[
     (UNIT_CONSUMED, "what a unit used: cpu_time, memory_peak (as written)"),
     (UNIT_PROCESS_REMAINS, "a process of the unit still ran after the unit stopped: pid, comm"),
     (OOMD_KILL, "systemd-oomd killed a cgroup under memory pressure: cgroup, unit"),
+    (SYSTEM_SHUTDOWN, "the machine is going down: logind's `System is rebooting/powering down`, systemd's Reboot/Shutdown targets"),
 ];
 
 /// What a systemd message says about a unit.
@@ -76,7 +79,7 @@ pub struct UnitEvent<'a> {
 
 /// True for the idents whose messages this module reads.
 pub fn is_systemd_ident(ident: &str) -> bool {
-    ident == "systemd" || ident == "systemd-oomd"
+    matches!(ident, "systemd" | "systemd-oomd" | "systemd-logind" | "systemd-shutdown")
 }
 
 /// Classifies a message of `systemd` or `systemd-oomd`.
@@ -89,6 +92,27 @@ pub fn classify<'a>(ident: &str, body: &'a str) -> Option<UnitEvent<'a>> {
             unit: unit_of_cgroup(cgroup),
             fields: vec![("cgroup", cgroup.into())],
         });
+    }
+    let shutdown = |what: &'a str| {
+        Some(UnitEvent { kind: SYSTEM_SHUTDOWN, unit: None, fields: vec![("what", what.into())] })
+    };
+    match (ident, body.trim_end_matches('.')) {
+        ("systemd-logind", b @ ("System is rebooting" | "System is powering down" | "System is halting")) => {
+            return shutdown(b)
+        }
+        ("systemd-shutdown", b) if b.starts_with("Sending SIGTERM") || b.starts_with("Rebooting") => {
+            return shutdown(b)
+        }
+        (
+            "systemd",
+            b @ ("Reached target Reboot"
+            | "Reached target System Reboot"
+            | "Reached target Power-Off"
+            | "Reached target System Power Off"
+            | "Reached target Shutdown"
+            | "Reached target System Shutdown"),
+        ) => return shutdown(b),
+        _ => {}
     }
     if ident != "systemd" {
         return None;
@@ -269,6 +293,9 @@ mod tests {
         .unwrap();
         assert_eq!(r.fields, vec![("remaining_pid", FieldValue::Int(54314)), ("comm", "python".into())]);
         assert_eq!(kind("Reached target Multi-User System."), None);
+        assert_eq!(kind("Reached target System Reboot."), Some(SYSTEM_SHUTDOWN));
+        assert_eq!(classify("systemd-logind", "System is rebooting.").map(|e| e.kind), Some(SYSTEM_SHUTDOWN));
+        assert_eq!(classify("systemd-logind", "New session 4 of user bob.").map(|e| e.kind), None);
         let o = classify(
             "systemd-oomd",
             "Killed /user.slice/user-1000.slice/user@1000.service/app.slice/app-x.scope due to memory pressure for /user.slice being 51.07% > 50.00% for > 20s with reclaim activity",

@@ -699,6 +699,7 @@ fn loghub_linux_every_line_matches_the_ground_truth() {
             "E27" if pam => ("auth", "auth-message"), // check pass; user unknown
             "E91" => ("auth", "login"),               // ROOT LOGIN ON tty2 (ident "-- root")
             _ if pam => panic!("pam line with template {}", t.event),
+            "E68" => ("kernel", "kernel-boot"), // Linux version <*>
             _ if t.ident == "kernel" => ("kernel", "message"),
             _ => ("syslog", "message"),
         }

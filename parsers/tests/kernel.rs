@@ -285,3 +285,16 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn reboots_are_events() {
+    // Constructed in the shapes of §1.1 (journal) and an Ubuntu syslog.
+    let (r, _) = syslog(
+        "Mar 13 03:59:58 projectium systemd-logind[612]: System is rebooting.\n\
+         Mar 13 03:59:59 projectium systemd[1]: Reached target System Reboot.\n\
+         Mar 13 04:00:22 projectium kernel: [    0.000000] Linux version 6.8.0-52-generic (buildd@lcy02-amd64-046) #53-Ubuntu SMP\n",
+    );
+    let kinds: Vec<&str> = r.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds, ["system-shutdown", "system-shutdown", "kernel-boot"]);
+    assert_eq!(r[2].int_field("monotonic_us"), Some(0));
+}

@@ -41,10 +41,14 @@ pub const NAMES: &[(&str, &str)] = &[
     ),
     (
         "daemon-killed",
-        "the PM2 daemon was killed or stopped: `pm2 kill`/`pm2 update` run, or the daemon's kill, signal or \
-         exit lines in pm2.log",
+        "the PM2 daemon was killed or stopped: `pm2 kill`/`pm2 update` run, the daemon's kill, signal or \
+         exit lines in pm2.log, or the machine shutting down or booting",
     ),
     ("repeated-crashes", "one process exited with a non-zero code at least `min` times (default 3)"),
+    (
+        "outage-not-crash",
+        "an outage that began without a crash: PM2 stopped the process, or something outside killed it",
+    ),
 ];
 
 type Range = Option<(DateTime<Utc>, DateTime<Utc>)>;
@@ -60,6 +64,7 @@ pub fn run(name: &str, args: &toml::Table, range: Range, ctx: &Context<'_>) -> V
         "executed-not-declared" => executed_not_declared(range, ctx),
         "daemon-killed" => daemon_killed(range, ctx),
         "repeated-crashes" => repeated_crashes(args, range, ctx),
+        "outage-not-crash" => outage_not_crash(range, ctx),
         _ => Vec::new(),
     }
 }
@@ -102,7 +107,7 @@ fn executed_all_action(e: &Event) -> Option<&'static str> {
 
 /// Events that show the daemon being killed (see [`daemon_killed`]).
 fn is_daemon_kill(e: &Event) -> bool {
-    matches!(e.kind, "daemon-kill" | "daemon-signal" | "daemon-exit")
+    matches!(e.kind, "daemon-kill" | "daemon-signal" | "daemon-exit" | "system-shutdown" | "kernel-boot")
         || command_of(e).is_some_and(|c| {
             pm2_all_action(c) == Some("kill") || (runs_pm2(c) && c.split_whitespace().any(|w| w == "update"))
         })
@@ -304,6 +309,15 @@ fn daemon_killed(range: Range, ctx: &Context<'_>) -> Vec<usize> {
         .enumerate()
         .filter(|(_, e)| in_range(e, range) && is_daemon_kill(e))
         .map(|(i, _)| i)
+        .collect()
+}
+
+fn outage_not_crash(range: Range, ctx: &Context<'_>) -> Vec<usize> {
+    ctx.outages
+        .iter()
+        .filter(|o| o.how != super::outage::DownHow::Died("crash".into()))
+        .filter(|o| range.is_none_or(|(from, to)| o.down_at >= from && o.down_at <= to))
+        .map(|o| o.down_event)
         .collect()
 }
 

@@ -2,7 +2,9 @@
 //!
 //! A state machine over the dated PM2 events of the timeline (in time order): an `app-exit`
 //! of its last online instance takes a process down (a cluster reload's `_old_N` worker
-//! exiting after its successor came online does not); an `app-online` brings it back. A process back online within the
+//! exiting after its successor came online does not); an `app-online` brings it back. A
+//! process that falls again within the grace of coming back is flapping: its outage starts at
+//! its first fall. A process back online within the
 //! grace period had no outage (a restart). A process still down at the end of the evidence
 //! is not restored; its downtime runs to the end of the evidence.
 
@@ -52,6 +54,9 @@ impl Outage {
     }
 }
 
+/// A brief restart: down at, the event, how, back at.
+type Brief = (DateTime<Utc>, usize, DownHow, DateTime<Utc>);
+
 /// The outages of the timeline, ordered by time down then process name.
 pub fn outages(events: &[Event], inventory: &Inventory, grace: Duration) -> Vec<Outage> {
     let evidence_end = events.iter().filter_map(|e| e.time).max();
@@ -59,6 +64,10 @@ pub fn outages(events: &[Event], inventory: &Inventory, grace: Duration) -> Vec<
     // Instances (pm_ids) online per process: a cluster process is down only when its last
     // instance exits (a reload's `_old_N` worker exits after its successor is online).
     let mut online: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    // A brief restart (down, back within the grace): (down at, event, how, back at). When the
+    // process goes down again within the grace of coming back, it was flapping: the outage
+    // starts at the first fall (a crash loop's first crash, not its last).
+    let mut brief: BTreeMap<&str, Brief> = BTreeMap::new();
     let mut found = Vec::new();
     for (i, e) in events.iter().enumerate() {
         let (Some(t), Some(process)) = (e.time, e.process.as_deref()) else { continue };
@@ -77,13 +86,17 @@ pub fn outages(events: &[Event], inventory: &Inventory, grace: Duration) -> Vec<
                 if !instances.is_empty() {
                     continue;
                 }
-                down.entry(process).or_insert_with(|| {
-                    let how = match e.str_field("cause") {
-                        Some("stopped" | "escalated") => DownHow::Stopped,
-                        Some(cause) => DownHow::Died(cause.to_string()),
-                        None => DownHow::Died("unknown".into()),
-                    };
-                    (t, i, how)
+                let flapping = brief.remove(process).filter(|(_, _, _, back)| t - *back <= grace);
+                down.entry(process).or_insert_with(|| match flapping {
+                    Some((at, idx, how, _)) => (at, idx, how),
+                    None => {
+                        let how = match e.str_field("cause") {
+                            Some("stopped" | "escalated") => DownHow::Stopped,
+                            Some(cause) => DownHow::Died(cause.to_string()),
+                            None => DownHow::Died("unknown".into()),
+                        };
+                        (t, i, how)
+                    }
                 });
             }
             "app-online" => {
@@ -91,6 +104,8 @@ pub fn outages(events: &[Event], inventory: &Inventory, grace: Duration) -> Vec<
                 if let Some((at, idx, how)) = down.remove(process) {
                     if t - at > grace {
                         found.push(outage(process, inventory, at, idx, how, Some((t, i)), t));
+                    } else {
+                        brief.insert(process, (at, idx, how, t));
                     }
                 }
             }
