@@ -54,21 +54,18 @@ enum Command {
     /// config, health URL and restoration priority (from --inventory, the ecosystem files in
     /// the evidence, or inferred from process names).
     Inventory(InventoryArgs),
+    /// Draft the runbook's incident notification, status update or resolution notice from
+    /// the evidence (placeholders stay for what the evidence cannot know).
+    Notify(NotifyArgs),
     /// List the formats postmortem reads, how each is recognised, and the event kinds.
     Formats,
     /// List the root-cause rules loaded (embedded, plus --rules FILE) and the matchers.
     Rules(RulesArgs),
 }
 
+/// Options of every command that analyzes.
 #[derive(Debug, Args)]
-struct AnalyzeArgs {
-    #[command(flatten)]
-    evidence: EvidenceArgs,
-
-    /// Output format: text for people, json for tools (contract postmortem/report/v1).
-    #[arg(long, value_enum, default_value = "text")]
-    format: AnalyzeFormat,
-
+struct AnalysisArgs {
     /// More root-cause rules (TOML, like rules/root-causes.toml); a rule with an existing id
     /// replaces it. Repeatable.
     #[arg(long, value_name = "FILE")]
@@ -81,10 +78,42 @@ struct AnalyzeArgs {
     /// How far before the first failure to look for what people did (e.g. 15m).
     #[arg(long, value_name = "DURATION", default_value = "15m")]
     lookback: String,
+}
+
+#[derive(Debug, Args)]
+struct NotifyArgs {
+    #[command(flatten)]
+    evidence: EvidenceArgs,
+
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+
+    /// Which of the runbook's messages: the first notification, a status update, or the
+    /// resolution notice.
+    #[arg(long, value_enum, default_value = "investigating")]
+    stage: report::notify::Stage,
+}
+
+#[derive(Debug, Args)]
+struct AnalyzeArgs {
+    #[command(flatten)]
+    evidence: EvidenceArgs,
+
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+
+    /// Output format: text for people, json for tools (contract postmortem/report/v1), md for
+    /// the runbook's incident report.
+    #[arg(long, value_enum, default_value = "text")]
+    format: AnalyzeFormat,
 
     /// Write to FILE instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", conflicts_with = "out")]
     output: Option<PathBuf>,
+
+    /// Write every report into DIR: report.md, report.json, timeline.jsonl, timeline.csv.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +282,7 @@ fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Timeline(args) => timeline_command(args),
         Command::Analyze(args) => analyze_command(args),
+        Command::Notify(args) => notify_command(args),
         Command::Rules(args) => {
             let rules = load_rules(&args.rules)?;
             let stdout = io::stdout();
@@ -280,24 +310,50 @@ fn load_rules(files: &[PathBuf]) -> Result<Vec<crate::analysis::rules::Rule>> {
     crate::analysis::rules::load(&paths).map_err(|e| usage(e.to_string()))
 }
 
-fn analyze_command(args: AnalyzeArgs) -> Result<i32> {
+/// Loads, resolves and analyzes the evidence (`None`: nothing usable).
+fn analyzed(
+    evidence: &EvidenceArgs,
+    a: &AnalysisArgs,
+) -> Result<Option<(timeline::Timeline, Inventory, analysis::Analysis)>> {
     let duration = |flag: &str, text: &str| {
         crate::analysis::rules::duration(text)
             .filter(|d| *d >= chrono::Duration::zero())
             .ok_or_else(|| usage(format!("{flag} {text:?} is not a duration (try 60s, 2m, 1h)")))
     };
     let options = AnalyzeOptions {
-        grace: duration("--grace", &args.grace)?,
-        lookback: duration("--lookback", &args.lookback)?,
+        grace: duration("--grace", &a.grace)?,
+        lookback: duration("--lookback", &a.lookback)?,
     };
-    let rules = load_rules(&args.rules)?;
-    let file = inventory_file(&args.evidence)?;
-    let timeline = build(&args.evidence)?;
+    let rules = load_rules(&a.rules)?;
+    let file = inventory_file(evidence)?;
+    let timeline = build(evidence)?;
     if !timeline.has_usable_evidence() {
-        return Ok(no_evidence());
+        return Ok(None);
     }
     let inventory = Inventory::for_events(file, &timeline.events);
     let analysis = analysis::analyze(&timeline.events, &inventory, &rules, &options);
+    Ok(Some((timeline, inventory, analysis)))
+}
+
+fn notify_command(args: NotifyArgs) -> Result<i32> {
+    let Some((timeline, inventory, analysis)) = analyzed(&args.evidence, &args.analysis)? else {
+        return Ok(no_evidence());
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    report::notify::write(&mut out, &timeline, &analysis, &inventory, args.stage)?;
+    out.flush()?;
+    Ok(EXIT_OK)
+}
+
+fn analyze_command(args: AnalyzeArgs) -> Result<i32> {
+    let Some((timeline, _inventory, analysis)) = analyzed(&args.evidence, &args.analysis)? else {
+        return Ok(no_evidence());
+    };
+    let info = run_info(&args);
+    if let Some(dir) = &args.out {
+        return write_out_dir(dir, &timeline, &analysis, &info);
+    }
     let (mut out, width): (Box<dyn Write>, usize) = match &args.output {
         Some(path) => (
             Box::new(BufWriter::new(
@@ -311,8 +367,69 @@ fn analyze_command(args: AnalyzeArgs) -> Result<i32> {
             (Box::new(BufWriter::new(stdout.lock())), width)
         }
     };
-    report::analysis::write(&mut out, &timeline, &analysis, args.format, width)?;
+    report::analysis::write(&mut out, &timeline, &analysis, args.format, width, &info)?;
     out.flush()?;
+    Ok(EXIT_OK)
+}
+
+/// The options that change an analysis, by name (file names, never absolute paths), for the
+/// report's appendix: reruns with the same evidence and options give the same bytes.
+fn run_info(args: &AnalyzeArgs) -> report::markdown::RunInfo {
+    let name = |p: &PathBuf| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let e = &args.evidence;
+    let mut options = vec![
+        ("grace".to_string(), args.analysis.grace.clone()),
+        ("lookback".to_string(), args.analysis.lookback.clone()),
+    ];
+    options.push(("tz".into(), e.tz.clone().unwrap_or_else(|| "manifest timezone, else UTC".into())));
+    if let Some(y) = e.year {
+        options.push(("year".into(), y.to_string()));
+    }
+    if let Some(b) = e.boot_time {
+        options.push(("boot-time".into(), b.to_rfc3339()));
+    }
+    options.push((
+        "inventory".into(),
+        e.inventory.as_ref().map(name).unwrap_or_else(|| "from the evidence".into()),
+    ));
+    let rules: Vec<String> = args.analysis.rules.iter().map(name).collect();
+    options.push((
+        "rules".into(),
+        if rules.is_empty() { "embedded".into() } else { format!("embedded + {}", rules.join(", ")) },
+    ));
+    for f in &e.force {
+        options.push(("as".into(), f.clone()));
+    }
+    report::markdown::RunInfo { options }
+}
+
+/// `analyze --out DIR`: every report of one analysis, side by side.
+fn write_out_dir(
+    dir: &std::path::Path,
+    timeline: &timeline::Timeline,
+    analysis: &analysis::Analysis,
+    info: &report::markdown::RunInfo,
+) -> Result<i32> {
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let open = |name: &str| -> Result<BufWriter<fs::File>> {
+        let path = dir.join(name);
+        Ok(BufWriter::new(
+            fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?,
+        ))
+    };
+    let mut md = open("report.md")?;
+    report::analysis::write(&mut md, timeline, analysis, AnalyzeFormat::Md, 120, info)?;
+    md.flush()?;
+    let mut json = open("report.json")?;
+    report::analysis::write(&mut json, timeline, analysis, AnalyzeFormat::Json, 120, info)?;
+    json.flush()?;
+    let mut jsonl = open("timeline.jsonl")?;
+    report::timeline::write(&mut jsonl, timeline.events.iter(), TimelineFormat::Jsonl, usize::MAX / 4)?;
+    jsonl.flush()?;
+    let mut csv = open("timeline.csv")?;
+    report::timeline::write(&mut csv, timeline.events.iter(), TimelineFormat::Csv, usize::MAX / 4)?;
+    csv.flush()?;
+    println!("wrote report.md, report.json, timeline.jsonl, timeline.csv to {}", dir.display());
     Ok(EXIT_OK)
 }
 

@@ -3,11 +3,12 @@
 //!
 //! Data flows one way: [`outage`] (per-process state machine) → the incident [`Window`] →
 //! [`rules`] (the runbook's root-cause table as data, evaluated in parallel, with
-//! [`matchers`] for what needs code) and [`timing`] (severity, the runbook's Step 5 table,
-//! the responders' actions). Nothing here formats text; `report::analysis` does.
+//! [`matchers`] for what needs code), [`timing`] (severity, the runbook's Step 5 table,
+//! the responders' actions) and [`restore`] (the restoration plan, the verification checklist). Nothing here formats text; `report::analysis` does.
 
 pub mod matchers;
 pub mod outage;
+pub mod restore;
 pub mod rules;
 pub mod timing;
 
@@ -86,6 +87,10 @@ pub struct Analysis {
     pub timing: Vec<TimingRow>,
     /// What people did after the window began.
     pub response: Vec<Action>,
+    /// What to bring back now, in restoration order (empty: nothing is down).
+    pub restoration: Vec<restore::RestoreStep>,
+    /// The runbook's verification checklist against the latest evidence.
+    pub verification: Vec<restore::CheckItem>,
 }
 
 /// Analyzes a timeline's events with the given rules.
@@ -105,7 +110,19 @@ pub fn analyze(
     let severity = timing::severity(&outages);
     let timing = timing::timing(&ctx);
     let response = timing::response(&ctx);
-    Analysis { severity, window, outages, root_causes, ruled_out, timing, response }
+    let restoration = restore::plan(&ctx);
+    let verification = restore::checklist(&ctx);
+    Analysis {
+        severity,
+        window,
+        outages,
+        root_causes,
+        ruled_out,
+        timing,
+        response,
+        restoration,
+        verification,
+    }
 }
 
 /// The window from the outages and the failed health checks.

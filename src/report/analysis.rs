@@ -12,6 +12,7 @@ use crate::analysis::timing::TimingRow;
 use crate::analysis::Analysis;
 use crate::event::Event;
 use crate::evidence::InputStatus;
+use crate::report::markdown::RunInfo;
 use crate::report::table;
 use crate::timeline::Timeline;
 
@@ -22,6 +23,8 @@ pub enum AnalyzeFormat {
     Text,
     /// The `postmortem/report/v1` JSON contract.
     Json,
+    /// The runbook's Incident Report Template, filled (Markdown).
+    Md,
 }
 
 /// The contract's schema id.
@@ -47,8 +50,10 @@ pub fn write<W: Write>(
     analysis: &Analysis,
     format: AnalyzeFormat,
     width: usize,
+    info: &RunInfo,
 ) -> io::Result<()> {
     match format {
+        AnalyzeFormat::Md => crate::report::markdown::write(out, timeline, analysis, info),
         AnalyzeFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &json_report(timeline, analysis))?;
             out.write_all(b"\n")
@@ -126,6 +131,19 @@ pub fn json_report(timeline: &Timeline, analysis: &Analysis) -> Value {
             let e = &events[a.event];
             json!({"time": e.time.map(time), "user": e.user, "file": e.provenance.file, "line": e.line, "text": e.message})
         }).collect::<Vec<_>>(),
+        "restoration": analysis.restoration.iter().map(|r| json!({
+            "application": r.application,
+            "environment": r.environment.as_str(),
+            "processes": r.processes,
+            "directory": r.directory,
+            "config": r.config,
+            "health": r.health,
+        })).collect::<Vec<_>>(),
+        "verification": analysis.verification.iter().map(|c| json!({
+            "item": c.item,
+            "state": c.state.as_str(),
+            "why": c.why,
+        })).collect::<Vec<_>>(),
         "inputs": inputs,
         "assumptions": assumptions(timeline),
     })
