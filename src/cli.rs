@@ -111,7 +111,8 @@ struct AnalyzeArgs {
     #[arg(long, short, value_name = "FILE", conflicts_with = "out")]
     output: Option<PathBuf>,
 
-    /// Write every report into DIR: report.md, report.json, timeline.jsonl, timeline.csv.
+    /// Write every report into DIR: report.md, report.json, timeline.jsonl (every event),
+    /// timeline.csv (Timesketch CSV: dated events).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
@@ -427,7 +428,7 @@ fn write_out_dir(
     report::timeline::write(&mut jsonl, timeline.events.iter(), TimelineFormat::Jsonl, usize::MAX / 4)?;
     jsonl.flush()?;
     let mut csv = open("timeline.csv")?;
-    report::timeline::write(&mut csv, timeline.events.iter(), TimelineFormat::Csv, usize::MAX / 4)?;
+    report::timeline::write(&mut csv, timeline.events.iter(), TimelineFormat::Timesketch, usize::MAX / 4)?;
     csv.flush()?;
     println!("wrote report.md, report.json, timeline.jsonl, timeline.csv to {}", dir.display());
     Ok(EXIT_OK)
@@ -528,7 +529,13 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
             (Box::new(BufWriter::new(stdout.lock())), width)
         }
     };
-    report::timeline::write(&mut out, timeline.filtered(&filter), args.format, width)?;
+    let left_out = report::timeline::write_counted(&mut out, timeline.filtered(&filter), args.format, width)?;
+    if left_out > 0 {
+        eprintln!(
+            "postmortem: {left_out} undated events left out ({} needs a time on every row; they are in --format jsonl)",
+            if args.format.dated_only() { "this format" } else { "the format" }
+        );
+    }
     if args.show_unparsed {
         report::timeline::write_unparsed(&mut out, &timeline)?;
     }

@@ -40,8 +40,12 @@ fn duration(secs: i64) -> String {
     }
 }
 
+/// `file:line` as a code span: nothing renders inside one, so only a backtick (which would
+/// end it) and line breaks are replaced.
 fn cite(e: &Event) -> String {
-    format!("`{}:{}`", esc(&e.provenance.file).replace('`', ""), e.line)
+    let file: String =
+        e.provenance.file.chars().map(|c| if c == '`' || c.is_control() { '\'' } else { c }).collect();
+    format!("`{file}:{}`", e.line)
 }
 
 fn first_line(text: &str) -> &str {
