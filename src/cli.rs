@@ -112,7 +112,7 @@ struct AnalyzeArgs {
     output: Option<PathBuf>,
 
     /// Write every report into DIR: report.md, report.json, timeline.jsonl (every event),
-    /// timeline.csv (Timesketch CSV: dated events).
+    /// timeline.csv (Timesketch CSV: dated events), timeline.parquet.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
@@ -430,7 +430,14 @@ fn write_out_dir(
     let mut csv = open("timeline.csv")?;
     report::timeline::write(&mut csv, timeline.events.iter(), TimelineFormat::Timesketch, usize::MAX / 4)?;
     csv.flush()?;
-    println!("wrote report.md, report.json, timeline.jsonl, timeline.csv to {}", dir.display());
+    let mut written = "report.md, report.json, timeline.jsonl, timeline.csv".to_string();
+    if report::parquet::AVAILABLE {
+        let events: Vec<&crate::event::Event> = timeline.events.iter().collect();
+        let path = dir.join("timeline.parquet");
+        report::parquet::write(&path, &events).with_context(|| format!("cannot write {}", path.display()))?;
+        written.push_str(", timeline.parquet");
+    }
+    println!("wrote {written} to {}", dir.display());
     Ok(EXIT_OK)
 }
 
@@ -515,6 +522,16 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
     let mut filter = filter;
     if let Some(arg) = &args.app {
         filter.app = Some(app_filter(arg, &Inventory::for_events(file, &timeline.events))?);
+    }
+    if args.format == TimelineFormat::Parquet {
+        let Some(path) = &args.output else {
+            return Err(usage(
+                "--format parquet writes a file: give --output FILE (e.g. --output timeline.parquet)",
+            ));
+        };
+        let events: Vec<&crate::event::Event> = timeline.filtered(&filter).collect();
+        report::parquet::write(path, &events).with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(EXIT_OK);
     }
     let (mut out, width): (Box<dyn Write>, usize) = match &args.output {
         Some(path) => (

@@ -8,6 +8,7 @@ pub mod inputs;
 pub mod inventory;
 pub mod markdown;
 pub mod notify;
+pub mod parquet;
 pub mod rules;
 pub mod safe;
 pub mod table;

@@ -32,6 +32,8 @@ pub enum TimelineFormat {
     /// Timesketch JSONL import: as `timesketch`, each field a top-level `field_<key>`.
     #[value(name = "timesketch-jsonl")]
     TimesketchJsonl,
+    /// A typed Parquet table (needs --output FILE); see `report::parquet`.
+    Parquet,
 }
 
 impl TimelineFormat {
@@ -60,6 +62,9 @@ pub fn write_counted<'e, W: Write>(
     width: usize,
 ) -> io::Result<usize> {
     match format {
+        TimelineFormat::Parquet => {
+            Err(io::Error::other("--format parquet writes a file, not a stream: give --output FILE"))
+        }
         TimelineFormat::Jsonl => {
             for e in events {
                 serde_json::to_writer(&mut *out, e)?;
