@@ -54,6 +54,9 @@ enum Command {
     /// config, health URL and restoration priority (from --inventory, the ecosystem files in
     /// the evidence, or inferred from process names).
     Inventory(InventoryArgs),
+    /// Analyze many bundles at once (each directory or archive directly under PATH) and
+    /// summarize the fleet: severities, root causes, downtime, MTTR, incidents per month.
+    Batch(BatchArgs),
     /// Draft the runbook's incident notification, status update or resolution notice from
     /// the evidence (placeholders stay for what the evidence cannot know).
     Notify(NotifyArgs),
@@ -78,6 +81,39 @@ struct AnalysisArgs {
     /// How far before the first failure to look for what people did (e.g. 15m).
     #[arg(long, value_name = "DURATION", default_value = "15m")]
     lookback: String,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Each bundle gets DIR/<bundle>/report.md and report.json; the batch gets summary.md, \
+summary.csv, summary.parquet, bundles.jsonl and findings/month=YYYY-MM/part-0.parquet (one row per finding, \
+for DuckDB/Spark/Trino). To shard a fleet: run `postmortem batch` on each machine's share of the bundles, \
+then `postmortem batch --merge DIR1 DIR2 ... --out ALL` on the results."
+)]
+struct BatchArgs {
+    /// PATHs whose directories and archives are the bundles (with --merge: batch output
+    /// directories to combine).
+    #[command(flatten)]
+    evidence: EvidenceArgs,
+
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+
+    /// Where to write the reports and the summary.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+
+    /// Combine the bundles.jsonl of earlier batches (the PATHs) into one summary.
+    #[arg(long)]
+    merge: bool,
+
+    /// No progress output.
+    #[arg(long, short)]
+    quiet: bool,
+
+    /// Exit with 1 when any bundle could not be analyzed (default: report it and go on).
+    #[arg(long)]
+    fail_on_error: bool,
 }
 
 #[derive(Debug, Args)]
@@ -284,6 +320,7 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Timeline(args) => timeline_command(args),
         Command::Analyze(args) => analyze_command(args),
         Command::Notify(args) => notify_command(args),
+        Command::Batch(args) => batch_command(args),
         Command::Rules(args) => {
             let rules = load_rules(&args.rules)?;
             let stdout = io::stdout();
@@ -316,15 +353,7 @@ fn analyzed(
     evidence: &EvidenceArgs,
     a: &AnalysisArgs,
 ) -> Result<Option<(timeline::Timeline, Inventory, analysis::Analysis)>> {
-    let duration = |flag: &str, text: &str| {
-        crate::analysis::rules::duration(text)
-            .filter(|d| *d >= chrono::Duration::zero())
-            .ok_or_else(|| usage(format!("{flag} {text:?} is not a duration (try 60s, 2m, 1h)")))
-    };
-    let options = AnalyzeOptions {
-        grace: duration("--grace", &a.grace)?,
-        lookback: duration("--lookback", &a.lookback)?,
-    };
+    let options = analyze_options(a)?;
     let rules = load_rules(&a.rules)?;
     let file = inventory_file(evidence)?;
     let timeline = build(evidence)?;
@@ -334,6 +363,186 @@ fn analyzed(
     let inventory = Inventory::for_events(file, &timeline.events);
     let analysis = analysis::analyze(&timeline.events, &inventory, &rules, &options);
     Ok(Some((timeline, inventory, analysis)))
+}
+
+/// The load and time options of the evidence arguments.
+fn load_and_time(args: &EvidenceArgs) -> Result<(LoadOptions, TimeOptions)> {
+    let tz = match &args.tz {
+        Some(name) => Some(name.parse::<Tz>().map_err(|_| {
+            usage(format!(
+                "--tz {name:?} is not an IANA time zone name (try Europe/Berlin, America/New_York or UTC)"
+            ))
+        })?),
+        None => None,
+    };
+    let mut forced = Vec::new();
+    for spec in &args.force {
+        let (glob, format) = spec
+            .rsplit_once('=')
+            .ok_or_else(|| usage(format!("--as {spec:?} must look like GLOB=FORMAT, e.g. '*.txt=syslog'")))?;
+        let format = Format::from_id(format).ok_or_else(|| {
+            let ids: Vec<&str> = Format::ALL.iter().map(|f| f.id()).collect();
+            usage(format!("--as: unknown format {format:?}; known formats: {}", ids.join(", ")))
+        })?;
+        let glob = globset::Glob::new(glob).map_err(|e| usage(format!("--as: bad glob {glob:?}: {e}")))?;
+        forced.push((glob.compile_matcher(), format));
+    }
+    Ok((
+        LoadOptions { forced, ..LoadOptions::default() },
+        TimeOptions { tz, year: args.year, boot: args.boot_time },
+    ))
+}
+
+fn analyze_options(a: &AnalysisArgs) -> Result<AnalyzeOptions> {
+    let duration = |flag: &str, text: &str| {
+        crate::analysis::rules::duration(text)
+            .filter(|d| *d >= chrono::Duration::zero())
+            .ok_or_else(|| usage(format!("{flag} {text:?} is not a duration (try 60s, 2m, 1h)")))
+    };
+    Ok(AnalyzeOptions {
+        grace: duration("--grace", &a.grace)?,
+        lookback: duration("--lookback", &a.lookback)?,
+    })
+}
+
+fn batch_command(args: BatchArgs) -> Result<i32> {
+    use crate::batch::{self, BundleResult};
+    let out_dir = &args.out;
+    fs::create_dir_all(out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+    let results: Vec<BundleResult> = if args.merge {
+        let mut all = Vec::new();
+        for dir in &args.evidence.evidence {
+            let path = dir.join("bundles.jsonl");
+            let text = fs::read_to_string(&path).map_err(|e| {
+                usage(format!(
+                    "--merge {}: {} (is it a batch output directory?)",
+                    path.display(),
+                    crate::evidence::io_words(&e)
+                ))
+            })?;
+            for (n, line) in text.lines().enumerate() {
+                let r: BundleResult = serde_json::from_str(line)
+                    .map_err(|e| usage(format!("{}:{}: not a bundle result: {e}", path.display(), n + 1)))?;
+                all.push(r);
+            }
+        }
+        all.sort_by(|a, b| a.bundle.cmp(&b.bundle));
+        all.dedup_by(|a, b| a.bundle == b.bundle);
+        all
+    } else {
+        let (load, time) = load_and_time(&args.evidence)?;
+        let options = analyze_options(&args.analysis)?;
+        let rules = load_rules(&args.analysis.rules)?;
+        let inventory = inventory_file(&args.evidence)?;
+        let bundles = batch::discover(&args.evidence.evidence)
+            .map_err(|e| usage(format!("cannot list the batch paths: {}", crate::evidence::io_words(&e))))?;
+        let progress = Progress::new(bundles.len(), args.quiet);
+        let opts = batch::BatchOptions {
+            load: &load,
+            time: &time,
+            inventory: inventory.as_ref(),
+            rules: &rules,
+            analyze: &options,
+        };
+        let info = report::markdown::RunInfo { options: vec![("batch".into(), "yes".into())] };
+        use rayon::prelude::*;
+        let results: Vec<Result<BundleResult>> = bundles
+            .par_iter()
+            .map(|(name, path)| {
+                let (result, analyzed) = batch::analyze_bundle(name, path, &opts);
+                if let Some((timeline, a)) = analyzed {
+                    let dir = out_dir.join(name);
+                    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                    for (file, format) in
+                        [("report.md", AnalyzeFormat::Md), ("report.json", AnalyzeFormat::Json)]
+                    {
+                        let path = dir.join(file);
+                        let mut w = BufWriter::new(
+                            fs::File::create(&path)
+                                .with_context(|| format!("cannot write {}", path.display()))?,
+                        );
+                        report::analysis::write(&mut w, &timeline, &a, format, 120, &info)?;
+                        w.flush()?;
+                    }
+                }
+                progress.done(&result);
+                Ok(result)
+            })
+            .collect();
+        progress.finish();
+        results.into_iter().collect::<Result<Vec<_>>>()?
+    };
+    let summary = batch::summarize(&results);
+    let mut jsonl = BufWriter::new(fs::File::create(out_dir.join("bundles.jsonl"))?);
+    for r in &results {
+        serde_json::to_writer(&mut jsonl, r)?;
+        jsonl.write_all(b"\n")?;
+    }
+    jsonl.flush()?;
+    let mut md = BufWriter::new(fs::File::create(out_dir.join("summary.md"))?);
+    report::batch::write_markdown(&mut md, &summary, &results)?;
+    md.flush()?;
+    let mut csv = BufWriter::new(fs::File::create(out_dir.join("summary.csv"))?);
+    report::batch::write_csv(&mut csv, &summary)?;
+    csv.flush()?;
+    report::batch::write_parquet(out_dir, &summary, &results)?;
+    if !args.quiet {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        let width = if stdout.is_terminal() { report::table::terminal_width() } else { 120 };
+        report::batch::write_table(&mut out, &summary, width)?;
+        for (bundle, why) in &summary.failed {
+            eprintln!("postmortem: {bundle}: skipped: {why}");
+        }
+    }
+    Ok(if args.fail_on_error && !summary.failed.is_empty() { 1 } else { EXIT_OK })
+}
+
+/// Batch progress: a bar on a terminal, a line per bundle otherwise, nothing when quiet.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    plain: bool,
+    total: usize,
+    done: std::sync::atomic::AtomicUsize,
+    events: std::sync::atomic::AtomicUsize,
+}
+
+impl Progress {
+    fn new(total: usize, quiet: bool) -> Progress {
+        let terminal = io::stderr().is_terminal();
+        let bar = (!quiet && terminal).then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} bundles  {msg}  ETA {eta}")
+            {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Progress { bar, plain: !quiet && !terminal, total, done: 0.into(), events: 0.into() }
+    }
+
+    fn done(&self, r: &crate::batch::BundleResult) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let n = self.done.fetch_add(1, Relaxed) + 1;
+        let events = self.events.fetch_add(r.events, Relaxed) + r.events;
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{events} events"));
+            bar.inc(1);
+        } else if self.plain {
+            let verdict = match &r.failure {
+                Some(why) => format!("failed: {why}"),
+                None => format!("{} {}", r.severity.as_deref().unwrap_or(""), r.top_cause().unwrap_or("-")),
+            };
+            eprintln!("postmortem: [{n}/{}] {}: {verdict}", self.total, r.bundle);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 fn notify_command(args: NotifyArgs) -> Result<i32> {
@@ -470,28 +679,7 @@ fn no_evidence() -> i32 {
 }
 
 fn build(args: &EvidenceArgs) -> Result<timeline::Timeline> {
-    let tz = match &args.tz {
-        Some(name) => Some(name.parse::<Tz>().map_err(|_| {
-            usage(format!(
-                "--tz {name:?} is not an IANA time zone name (try Europe/Berlin, America/New_York or UTC)"
-            ))
-        })?),
-        None => None,
-    };
-    let mut forced = Vec::new();
-    for spec in &args.force {
-        let (glob, format) = spec
-            .rsplit_once('=')
-            .ok_or_else(|| usage(format!("--as {spec:?} must look like GLOB=FORMAT, e.g. '*.txt=syslog'")))?;
-        let format = Format::from_id(format).ok_or_else(|| {
-            let ids: Vec<&str> = Format::ALL.iter().map(|f| f.id()).collect();
-            usage(format!("--as: unknown format {format:?}; known formats: {}", ids.join(", ")))
-        })?;
-        let glob = globset::Glob::new(glob).map_err(|e| usage(format!("--as: bad glob {glob:?}: {e}")))?;
-        forced.push((glob.compile_matcher(), format));
-    }
-    let load = LoadOptions { forced, ..LoadOptions::default() };
-    let time = TimeOptions { tz, year: args.year, boot: args.boot_time };
+    let (load, time) = load_and_time(args)?;
     let timeline = timeline::build(&args.evidence, &load, &time);
     for input in timeline.bundles.iter().flat_map(|b| &b.inputs) {
         if let crate::evidence::InputStatus::Failed(why) = &input.status {

@@ -6,6 +6,7 @@
 //! [`report`] (text for people and tools). [`cli`] maps arguments to calls.
 
 pub mod analysis;
+pub mod batch;
 pub mod cli;
 pub mod clock;
 pub mod event;

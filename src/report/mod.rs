@@ -3,6 +3,7 @@
 //! Nothing outside this module (and `cli`) formats text for a person.
 
 pub mod analysis;
+pub mod batch;
 pub mod formats;
 pub mod inputs;
 pub mod inventory;
