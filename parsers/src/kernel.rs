@@ -558,8 +558,17 @@ impl OomAssembler {
     }
 
     fn fold<'a>(&mut self, mut rec: Record<'a>, sink: &mut Sink<'a>) {
-        let text = rec.message.clone().into_owned();
-        let line = classify(&text);
+        // Classify without copying a borrowed message (the common case): the classification
+        // must not borrow `rec`, which moves below.
+        let owned;
+        let text: &str = match &rec.message {
+            Cow::Borrowed(b) => b,
+            Cow::Owned(o) => {
+                owned = o.clone();
+                &owned
+            }
+        };
+        let line = classify(text);
         let killed = self.open.as_ref().is_some_and(|(_, f)| f.killed);
         match line {
             Some(KernelLine::OomInvoked { invoker, gfp_mask, order }) => {
