@@ -94,6 +94,7 @@ use nom::{
     IResult,
 };
 
+use crate::ansi::strip as strip_ansi;
 use crate::pm2_cli;
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
 use crate::timefmt::{date, iso_datetime, time, zone};
@@ -952,53 +953,6 @@ fn strip_ansi_cow<'a>(raw: &Cow<'a, str>) -> Cow<'a, str> {
         Cow::Borrowed(_) => raw.clone(),
         Cow::Owned(s) => Cow::Owned(s),
     }
-}
-
-/// Removes ANSI escape sequences: CSI (`ESC [ params final`), OSC (`ESC ] … BEL|ESC \`) and
-/// two-character escapes.
-fn strip_ansi(s: &str) -> Cow<'_, str> {
-    if memchr(0x1b, s.as_bytes()).is_none() {
-        return Cow::Borrowed(s);
-    }
-    let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while let Some(off) = memchr(0x1b, &b[i..]) {
-        out.push_str(&s[i..i + off]);
-        let mut j = i + off + 1;
-        match b.get(j) {
-            Some(b'[') => {
-                j += 1;
-                while j < b.len() && (0x20..=0x3f).contains(&b[j]) {
-                    j += 1;
-                }
-                if j < b.len() && (0x40..=0x7e).contains(&b[j]) {
-                    j += 1;
-                }
-            }
-            Some(b']') => {
-                j += 1;
-                while j < b.len() && b[j] != 0x07 && b[j] != 0x1b {
-                    j += 1;
-                }
-                if j < b.len() && b[j] == 0x07 {
-                    j += 1;
-                } else if j + 1 < b.len() && b[j] == 0x1b && b[j + 1] == b'\\' {
-                    j += 2;
-                }
-            }
-            Some(c) if c.is_ascii() => j += 1,
-            _ => {}
-        }
-        // ESC [ … stops at ASCII bytes only, so `j` is a char boundary; an OSC runs to an
-        // ASCII terminator or the end.
-        while !s.is_char_boundary(j) {
-            j += 1;
-        }
-        i = j;
-    }
-    out.push_str(&s[i..]);
-    Cow::Owned(out)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -89,6 +89,7 @@ use nom::{
     IResult,
 };
 
+use crate::ansi::strip as strip_ansi;
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
 use crate::timefmt::{iso_datetime, month_abbrev, time, zone};
 
@@ -1078,28 +1079,6 @@ fn strip_graph(s: &str) -> (&str, bool) {
         rest = rest.strip_prefix(' ').unwrap_or(rest);
     }
     (rest, star)
-}
-
-/// Removes ANSI CSI sequences (`ESC [` parameters, final byte `@`..`~`).
-fn strip_ansi(s: &str) -> Cow<'_, str> {
-    if !s.contains('\x1b') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' && chars.peek() == Some(&'[') {
-            chars.next();
-            for f in chars.by_ref() {
-                if ('@'..='~').contains(&f) {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ use nom::{
     IResult,
 };
 
+use crate::ansi::strip as strip_ansi;
 use crate::kernel::{self, OomAssembler};
 use crate::messages::classify_into;
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
@@ -437,28 +438,6 @@ fn blob(body: &str) -> Option<(Option<i64>, &str)> {
     }
     let bytes = size.strip_suffix('B').and_then(|n| n.parse::<i64>().ok());
     Some((bytes, size))
-}
-
-/// Removes ANSI CSI sequences (`ESC [` parameters, final byte `@`..`~`).
-fn strip_ansi(s: &str) -> Cow<'_, str> {
-    if !s.contains('\x1b') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' && chars.peek() == Some(&'[') {
-            chars.next();
-            for f in chars.by_ref() {
-                if ('@'..='~').contains(&f) {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 //! [`sniff`] decides an input's [`Format`] from its first lines; [`Format::parser`] makes the
 //! parser for it.
 
+pub mod ansi;
 pub mod auth;
 pub mod ci_log;
 pub mod command;

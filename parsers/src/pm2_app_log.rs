@@ -91,6 +91,7 @@ use nom::{
     IResult,
 };
 
+use crate::ansi::strip as strip_ansi;
 use crate::pm2_log::Pm2LogParser;
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
 use crate::timefmt::{date, time, zone};
@@ -734,33 +735,6 @@ fn leading_colour(text: &str) -> Option<Stream> {
         rest = csi.get(end + 1..).unwrap_or("");
     }
     found
-}
-
-/// Removes ANSI CSI sequences (`ESC [ params final`).
-fn strip_ansi(text: &str) -> Cow<'_, str> {
-    if memchr::memchr(0x1b, text.as_bytes()).is_none() {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = memchr::memchr(0x1b, rest.as_bytes()) {
-        out.push_str(rest.get(..at).unwrap_or(""));
-        let after = rest.get(at + 1..).unwrap_or("");
-        rest = match after.strip_prefix('[') {
-            Some(csi) => {
-                let end = csi.bytes().position(|b| !(0x20..=0x3f).contains(&b));
-                match end {
-                    Some(end) if csi.as_bytes().get(end).is_some_and(|b| (0x40..=0x7e).contains(b)) => {
-                        csi.get(end + 1..).unwrap_or("")
-                    }
-                    _ => csi,
-                }
-            }
-            None => after,
-        };
-    }
-    out.push_str(rest);
-    Cow::Owned(out)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -76,6 +76,7 @@ use nom::{
     IResult,
 };
 
+use crate::ansi::strip as strip_ansi;
 use crate::record::{FieldValue, FileOffset, LineParser, RawTime, Record, Sink};
 use crate::timefmt::{date, time, zone};
 
@@ -1219,30 +1220,6 @@ fn node_warning(s: &str) -> Option<NodeWarning<'_>> {
 
 // ---------------------------------------------------------------------------------------------
 // `pm2 logs` / `pm2 report` output
-
-/// Removes ANSI CSI sequences (`ESC [ params final`), e.g. the colours of `pm2 logs`.
-fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = memchr::memchr(0x1b, rest.as_bytes()) {
-        out.push_str(rest.get(..at).unwrap_or(""));
-        let after = rest.get(at + 1..).unwrap_or("");
-        rest = match after.strip_prefix('[') {
-            Some(csi) => {
-                let end = csi.bytes().position(|b| !(0x20..=0x3f).contains(&b));
-                match end {
-                    Some(end) if csi.as_bytes().get(end).is_some_and(|b| (0x40..=0x7e).contains(b)) => {
-                        csi.get(end + 1..).unwrap_or("")
-                    }
-                    _ => csi,
-                }
-            }
-            None => after,
-        };
-    }
-    out.push_str(rest);
-    out
-}
 
 /// Strips the `PM2        | ` tag of `pm2 logs` / `pm2 report` output; other lines unchanged.
 fn strip_logs_tag(text: &str) -> &str {

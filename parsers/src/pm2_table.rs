@@ -61,6 +61,7 @@ use std::borrow::Cow;
 use chrono::NaiveDateTime;
 use nom::{bytes::complete::take_while1, character::complete::one_of, sequence::pair, IResult};
 
+use crate::ansi::strip as strip_ansi;
 use crate::pm2_snapshot::{process_message, snapshot_time_from_name, SNAPSHOT_PROCESS, SOURCE};
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
 
@@ -541,30 +542,6 @@ fn strip_percent(cpu: Cow<'_, str>) -> Cow<'_, str> {
         Cow::Borrowed(b) => Cow::Borrowed(b.strip_suffix('%').unwrap_or(b).trim_end()),
         Cow::Owned(o) => Cow::Owned(o.strip_suffix('%').unwrap_or(&o).trim_end().to_string()),
     }
-}
-
-/// Removes ANSI escape sequences: CSI (`ESC [` parameters, final byte `@`..`~`), and any other
-/// `ESC` with the character after it.
-pub(crate) fn strip_ansi(s: &str) -> Cow<'_, str> {
-    if !s.contains('\x1b') {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c != '\x1b' {
-            out.push(c);
-            continue;
-        }
-        if chars.next() == Some('[') {
-            for f in chars.by_ref() {
-                if ('@'..='~').contains(&f) {
-                    break;
-                }
-            }
-        }
-    }
-    Cow::Owned(out)
 }
 
 #[cfg(test)]
