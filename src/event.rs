@@ -115,6 +115,18 @@ impl Event {
         }
     }
 
+    /// What the event says, in one line for a person: a sudo record as `sudo COMMAND`, any
+    /// other event as the first line of its message.
+    pub fn summary(&self) -> String {
+        match (self.kind, self.str_field("command")) {
+            ("sudo", Some(command)) => match self.str_field("target_user") {
+                Some(target) => format!("sudo -u {target} {command}"),
+                None => format!("sudo {command}"),
+            },
+            _ => self.message.lines().next().unwrap_or("").to_string(),
+        }
+    }
+
     /// The time as RFC3339 UTC with microseconds and `Z`, as the contract writes it.
     pub fn time_text(&self) -> Option<String> {
         self.time.map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true))

@@ -47,6 +47,38 @@ fn unfiltered_jlist_delete(command: &str) -> bool {
         && !c.contains("select(")
 }
 
+/// Whether `command` runs a pm2 subcommand that changes what runs (`start`, `stop`, `restart`,
+/// `reload`, `delete`, `kill`, `update`, `resurrect`, `scale`, `reset`, …), not one that only
+/// looks (`list`, `logs`, `show`, `status`, `jlist`, `monit`, …).
+pub fn pm2_changes_processes(command: &str) -> bool {
+    const CHANGING: [&str; 15] = [
+        "start",
+        "stop",
+        "restart",
+        "reload",
+        "delete",
+        "del",
+        "kill",
+        "update",
+        "resurrect",
+        "scale",
+        "reset",
+        "startOrReload",
+        "startOrRestart",
+        "startOrGracefulReload",
+        "gracefulReload",
+    ];
+    simple_commands(command).any(|words| {
+        let (prog, _) = program(&words);
+        let Some((first, args)) = prog.split_first() else { return false };
+        first.rsplit('/').next() == Some("pm2")
+            && args
+                .iter()
+                .find(|a| !a.starts_with('-'))
+                .is_some_and(|verb| CHANGING.iter().any(|c| c.eq_ignore_ascii_case(verb)))
+    })
+}
+
 /// Whether `command` runs the `pm2` program at all (any subcommand), past prefixes.
 pub fn runs_pm2(command: &str) -> bool {
     simple_commands(command).any(|words| {
@@ -163,6 +195,9 @@ mod tests {
         assert_eq!(pm2_all_action(filtered), None);
         assert_eq!(pm2_all_action("pm2 delete $(pm2 jlist | jq -r '.[].pm_id')"), Some("delete"));
         assert!(runs_pm2("cd /srv && npx pm2 restart api"));
+        assert!(pm2_changes_processes("sudo -u runner /usr/bin/pm2 delete api"));
+        assert!(!pm2_changes_processes("sudo -u runner pm2 logs api --lines 30"));
+        assert!(!pm2_changes_processes("pm2 list"));
         assert!(!runs_pm2("echo pm2"));
     }
 

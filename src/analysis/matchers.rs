@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, Utc};
-use postmortem_parsers::command::{pm2_all_action, runs_pm2};
+use postmortem_parsers::command::{pm2_all_action, pm2_changes_processes, runs_pm2};
 
 use super::rules::{duration, in_range};
 use super::Context;
@@ -31,8 +31,9 @@ pub const NAMES: &[(&str, &str)] = &[
     ),
     (
         "interactive-commands-before",
-        "an interactive session (sudo, shell history) ran pm2 or deploy commands in the look-back before \
-         the first failure while no CI run was active (args: all = true: only `pm2 <action> all`)",
+        "an interactive session (sudo, shell history) ran pm2 commands that change processes, or deploy \
+         commands, in the look-back before the first failure while no CI run was active (args: all = true: \
+         only `pm2 <action> all`)",
     ),
     ("overlapping-runs", "two CI runs (job logs) overlap in time and both ran pm2"),
     (
@@ -200,7 +201,7 @@ fn oom_kill_of_pm2_process(range: Range, ctx: &Context<'_>) -> Vec<usize> {
 /// Deploy commands a person may run by hand.
 fn is_deploy_command(c: &str) -> bool {
     let c = c.to_ascii_lowercase();
-    runs_pm2(&c)
+    pm2_changes_processes(&c)
         || [
             "git pull",
             "git checkout",

@@ -101,7 +101,7 @@ pub fn analyze(
     options: &AnalyzeOptions,
 ) -> Analysis {
     let outages = outage::outages(events, inventory, options.grace);
-    let window = window(events, &outages);
+    let window = window(events, &outages, options.grace);
     let ctx = Context { events, inventory, outages: &outages, window, options };
     let mut findings: Vec<Finding> = rules.par_iter().map(|rule| rule.evaluate(&ctx)).collect();
     // Most confident first; ties by id, so the order never depends on threads.
@@ -126,22 +126,38 @@ pub fn analyze(
 }
 
 /// The window from the outages and the failed health checks.
-fn window(events: &[Event], outages: &[Outage]) -> Option<Window> {
+///
+/// With outages, the window opens at the first one, or at a failed health check shortly before
+/// it (within the grace) when no successful check came in between: a check that failed during
+/// an earlier brief restart is not the incident's beginning. Without outages, two or more failed
+/// checks open it at the first.
+fn window(events: &[Event], outages: &[Outage], grace: Duration) -> Option<Window> {
     let evidence_end = events.iter().filter_map(|e| e.time).max()?;
-    let first_outage = outages.iter().map(|o| (o.down_at, o.down_event)).min();
-    let first_health = events
+    let checks: Vec<(DateTime<Utc>, usize, bool)> = events
         .iter()
         .enumerate()
-        .filter(|(_, e)| timing::is_failed_health_check(e))
-        .find_map(|(i, e)| e.time.map(|t| (t, i)));
-    // A failed health check alone opens a window only when some process also went down or
-    // the check kept failing (two or more).
-    let failing_checks = events.iter().filter(|e| timing::is_failed_health_check(e)).count();
-    let (start, start_event) = match (first_outage, first_health) {
-        (Some(o), Some(h)) => o.min(h),
-        (Some(o), None) => o,
-        (None, Some(h)) if failing_checks >= 2 => h,
-        _ => return None,
+        .filter(|(_, e)| e.kind == "health-check" || timing::is_failed_health_check(e))
+        .filter_map(|(i, e)| e.time.map(|t| (t, i, timing::is_failed_health_check(e))))
+        .collect();
+    let (start, start_event) = match outages.iter().map(|o| (o.down_at, o.down_event)).min() {
+        Some((down, idx)) => {
+            // Walk back from the outage through failed checks, stopping at a healthy one.
+            let mut start = (down, idx);
+            for &(t, i, failed) in checks.iter().rev().filter(|(t, _, _)| *t < down) {
+                if !failed || down - t > grace {
+                    break;
+                }
+                start = (t, i);
+            }
+            start
+        }
+        None => {
+            let failed: Vec<&(DateTime<Utc>, usize, bool)> = checks.iter().filter(|c| c.2).collect();
+            match failed.first() {
+                Some(&&(t, i, _)) if failed.len() >= 2 => (t, i),
+                _ => return None,
+            }
+        }
     };
     let end = if outages.iter().all(Outage::restored) {
         outages.iter().filter_map(|o| o.up_at).max().or(Some(start))

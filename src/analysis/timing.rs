@@ -142,14 +142,15 @@ pub struct Action {
     pub event: usize,
 }
 
-/// Events of people acting after the window began: logins, sudo, shell commands running pm2
+/// Events of people acting after the window began (strictly after: the command that opened it
+/// is the cause, not the response): logins, sudo, shell commands running pm2
 /// or anything through sudo.
 fn response_events(ctx: &Context<'_>) -> Vec<usize> {
     let Some(window) = ctx.window else { return Vec::new() };
     ctx.events
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.time.is_some_and(|t| t >= window.start))
+        .filter(|(_, e)| e.time.is_some_and(|t| t > window.start))
         .filter(|(_, e)| match (e.source, e.kind) {
             ("auth", "ssh-login") | ("auth", "sudo") | ("auth", "su") => true,
             ("shell", "shell-command") => command_of(e).is_some_and(runs_pm2),

@@ -225,7 +225,7 @@ fn text<W: Write>(out: &mut W, timeline: &Timeline, analysis: &Analysis, width: 
         for &i in &f.evidence {
             let e = &events[i];
             let t = e.time.map(short).unwrap_or_else(|| "undated".into());
-            writeln!(out, "       {t}  {}  {}", cite(e), first_line(&e.message, width))?;
+            writeln!(out, "       {t}  {}  {}", cite(e), first_line(&e.summary(), width))?;
         }
         if let Some(p) = &f.prevention {
             writeln!(out, "     prevention: {p}")?;
@@ -252,7 +252,7 @@ fn text<W: Write>(out: &mut W, timeline: &Timeline, analysis: &Analysis, width: 
             let e = &events[a.event];
             let t = e.time.map(short).unwrap_or_default();
             let who = e.user.as_deref().unwrap_or("?");
-            writeln!(out, "  {t}  {who}  {}  {}", cite(e), first_line(&e.message, width))?;
+            writeln!(out, "  {t}  {who}  {}  {}", cite(e), first_line(&e.summary(), width))?;
         }
     }
     let assumed = assumptions(timeline);

@@ -48,10 +48,6 @@ fn cite(e: &Event) -> String {
     format!("`{file}:{}`", e.line)
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or("")
-}
-
 /// Writes the report.
 pub fn write<W: Write>(out: &mut W, timeline: &Timeline, a: &Analysis, info: &RunInfo) -> io::Result<()> {
     let events = &timeline.events;
@@ -131,7 +127,7 @@ pub fn write<W: Write>(out: &mut W, timeline: &Timeline, a: &Analysis, info: &Ru
             for &i in &f.evidence {
                 let e = &events[i];
                 let t = e.time.map(|t| format!("{} {}", day(t), hm(t))).unwrap_or_else(|| "undated".into());
-                writeln!(out, "- {t} {} — {}", cite(e), esc(first_line(&e.message)))?;
+                writeln!(out, "- {t} {} — {}", cite(e), esc(&e.summary()))?;
             }
             writeln!(out, "\n[Detailed technical explanation]\n")?;
         }
@@ -150,7 +146,7 @@ pub fn write<W: Write>(out: &mut W, timeline: &Timeline, a: &Analysis, info: &Ru
         let e = &events[act.event];
         let t = e.time.map(|t| format!("{} {}", day(t), hm(t))).unwrap_or_default();
         let who = e.user.as_deref().map(esc).unwrap_or_else(|| "?".into());
-        writeln!(out, "- {t} {who}: {} ({})", esc(first_line(&e.message)), cite(e))?;
+        writeln!(out, "- {t} {who}: {} ({})", esc(&e.summary()), cite(e))?;
     }
     writeln!(out)?;
     if !a.restoration.is_empty() {
@@ -244,12 +240,7 @@ fn key_events<'t>(timeline: &'t Timeline, a: &Analysis) -> Vec<(DateTime<Utc>, S
     for r in &a.timing {
         if let Some(i) = r.at {
             if let Some(t) = events[i].time {
-                rows.push((
-                    t,
-                    i,
-                    0,
-                    format!("{}: {}", timing_words(r.event), esc(first_line(&events[i].message))),
-                ));
+                rows.push((t, i, 0, format!("{}: {}", timing_words(r.event), esc(&events[i].summary()))));
             }
         }
     }
@@ -266,7 +257,7 @@ fn key_events<'t>(timeline: &'t Timeline, a: &Analysis) -> Vec<(DateTime<Utc>, S
     if let Some(f) = a.root_causes.first() {
         for &i in f.evidence.iter().take(8) {
             if let Some(t) = events[i].time {
-                rows.push((t, i, 2, format!("Evidence ({}): {}", f.id, esc(first_line(&events[i].message)))));
+                rows.push((t, i, 2, format!("Evidence ({}): {}", f.id, esc(&events[i].summary()))));
             }
         }
     }
