@@ -158,9 +158,14 @@ fn mass_stop(args: &toml::Table, range: Range, ctx: &Context<'_>) -> Vec<usize> 
             Some((e.time?, i, app))
         })
         .collect();
-    for (start, _, _) in &exits {
-        let burst: Vec<&(DateTime<Utc>, usize, String)> =
-            exits.iter().filter(|(t, _, _)| *t >= *start && *t - *start <= span).collect();
+    // Exits are in time order: a window [first, first + span] slides over them.
+    let mut end = 0;
+    for first in 0..exits.len() {
+        end = end.max(first);
+        while end < exits.len() && exits[end].0 - exits[first].0 <= span {
+            end += 1;
+        }
+        let burst = &exits[first..end];
         let apps: BTreeSet<&str> = burst.iter().map(|(_, _, a)| a.as_str()).collect();
         if apps.len() >= min_apps {
             return burst.iter().map(|(_, i, _)| *i).take(12).collect();
