@@ -1,0 +1,68 @@
+//! Parser throughput (MB/s) on realistic lines, and the whole pipeline on the sample bundle.
+//!
+//! `cargo bench --bench parsers`. Each parser is fed ~4 MB of lines taken from the shipped
+//! sample bundles (repeated), one core, through `LineParser` exactly as the loader feeds it.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use postmortem::clock::TimeOptions;
+use postmortem::evidence::LoadOptions;
+use postmortem_parsers::{parse_text, Format};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// About `size` bytes of the file's lines, repeated.
+fn repeated(rel: &str, size: usize) -> String {
+    let text = std::fs::read_to_string(root().join("samples").join(rel)).expect("sample file");
+    let mut out = String::with_capacity(size + text.len());
+    while out.len() < size {
+        out.push_str(&text);
+        if !text.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn parsers(c: &mut Criterion) {
+    let cases = [
+        ("syslog-auth", Format::Syslog, "2026-02-17-pm2-delete-all/var/log/auth.log"),
+        ("syslog-kern-oom", Format::Syslog, "2026-03-10-oom-killer/var/log/kern.log"),
+        ("pm2-log", Format::Pm2Log, "2026-02-17-pm2-delete-all/pm2/pm2.log"),
+        ("journal", Format::Journal, "2026-03-10-oom-killer/commands/journalctl.txt"),
+        ("nginx-access", Format::Nginx, "2026-02-17-pm2-delete-all/var/log/nginx/access.log"),
+        ("ci-log", Format::CiLog, "2026-02-17-pm2-delete-all/ci/deploy-to-test-deploy-to-test-1234.log"),
+    ];
+    let mut group = c.benchmark_group("parse");
+    for (name, format, rel) in cases {
+        let text = repeated(rel, 4 << 20);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut parser = format.parser(rel);
+                black_box(parse_text(parser.as_mut(), black_box(&text)).counts)
+            })
+        });
+    }
+    group.finish();
+}
+
+fn pipeline(c: &mut Criterion) {
+    let sample = root().join("samples/2026-02-17-pm2-delete-all");
+    c.bench_function("load+clock+timeline (sample bundle)", |b| {
+        b.iter(|| {
+            postmortem::timeline::build(
+                black_box(std::slice::from_ref(&sample)),
+                &LoadOptions::default(),
+                &TimeOptions::default(),
+            )
+        })
+    });
+}
+
+criterion_group!(benches, parsers, pipeline);
+criterion_main!(benches);
