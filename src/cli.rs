@@ -25,13 +25,13 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_NO_EVIDENCE: i32 = 3;
 
 /// postmortem reads the evidence of a PM2 / CI incident (pm2.log, auth.log, …), merges it
-/// into one UTC timeline and shows what happened, when, with every line cited.
+/// into one UTC timeline and says what happened, when and why, with every line cited.
 #[derive(Debug, Parser)]
 #[command(name = "postmortem", version, about, long_about = None)]
 #[command(after_help = "EVIDENCE is any mix of files, directories (read recursively), .gz/.zst files \
 and .zip/.tar/.tar.gz archives (read in place). Formats are recognised by content; see `postmortem formats`.\n\n\
 Exit codes: 0 ok, 2 bad command line, 3 no usable evidence.\n\n\
-Example: postmortem timeline samples/2026-02-17-pm2-delete-all --since '2026-02-17 14:00'")]
+Examples:\n  postmortem analyze samples/2026-02-17-pm2-delete-all\n  postmortem analyze samples/2026-02-17-pm2-delete-all --format md --inventory samples/inventory.toml\n  postmortem timeline samples/2026-02-17-pm2-delete-all --since '2026-02-17 14:00'")]
 pub struct Cli {
     /// Worker threads (default: one per core). Results are identical for any value.
     #[arg(long, global = true, value_name = "N")]
