@@ -115,6 +115,11 @@ impl Event {
         }
     }
 
+    /// The fields as one JSON object, in their stored order (as the event contract writes them).
+    pub fn fields_json(&self) -> String {
+        serde_json::to_string(&FieldsJson(&self.fields)).unwrap_or_else(|_| "{}".into())
+    }
+
     /// What the event says, in one line for a person: a sudo record as `sudo COMMAND`, any
     /// other event as the first line of its message.
     pub fn summary(&self) -> String {

@@ -179,7 +179,19 @@ mod tests {
         ] {
             assert!(is_pm2_all(c), "{c}");
         }
-        for c in ["pm2 stop api", "pm2 list all", "echo pm2 kill", "pm2", "", "ssh web-01 pm2 logs"] {
+        for c in ["pm2 delete all", "sudo pm2 restart all", "/usr/bin/pm2 restart all"] {
+            assert!(is_pm2_all(c), "{c}");
+        }
+        for c in [
+            "pm2 stop api",
+            "pm2 list all",
+            "pm2 logs",
+            "echo pm2 kill",
+            "pm2",
+            "",
+            "pm2 restart 0",
+            "ssh web-01 pm2 logs",
+        ] {
             assert!(!is_pm2_all(c), "{c}");
         }
     }
@@ -204,6 +216,8 @@ mod tests {
     #[test]
     fn privileged_commands() {
         assert!(is_privileged("cd / && sudo -i"));
+        assert!(is_privileged("/usr/bin/sudo ls"));
+        assert!(!is_privileged("ls"));
         assert!(is_privileged("ssh web-01 sudo systemctl restart nginx"));
         assert!(!is_privileged("echo sudo"));
     }

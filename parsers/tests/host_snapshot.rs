@@ -10,7 +10,7 @@ use postmortem_parsers::host_snapshot::{
     sniff_line, HostSnapshotParser, KINDS, REASON_BAD_DF_ROW, REASON_NOT_SNAPSHOT,
 };
 use postmortem_parsers::pm2_table::Pm2ListParser;
-use postmortem_parsers::{parse_text, split_lines, LineParser, RawTime, Record, Sink};
+use postmortem_parsers::{parse_text, split_lines, RawTime, Record, Sink};
 use proptest::prelude::*;
 
 fn parse<'t>(path: &str, text: &'t str) -> Sink<'t> {
@@ -487,19 +487,11 @@ fn snapshot_like() -> impl Strategy<Value = String> {
 }
 
 fn two_pass(lines: &[String], cut: usize) -> (Vec<Record<'_>>, u64) {
-    let mut parser = HostSnapshotParser::for_path("incident-state-20260217-143500.txt");
-    let mut a = Sink::new();
-    let mut b = Sink::new();
-    for (i, line) in lines.iter().enumerate() {
-        parser.parse_line(i as u64 + 1, line, if i < cut { &mut a } else { &mut b });
-    }
-    parser.finish(&mut b);
-    let total = a.counts.total() + b.counts.total();
-    if let Some(last) = a.records.last_mut() {
-        last.continuation.append(&mut b.carried_continuation);
-    }
-    a.records.append(&mut b.records);
-    (a.records, total)
+    postmortem_parsers::parse_in_two(
+        &mut HostSnapshotParser::for_path("incident-state-20260217-143500.txt"),
+        lines,
+        cut,
+    )
 }
 
 #[test]

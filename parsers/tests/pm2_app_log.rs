@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use postmortem_parsers::pm2_app_log::{
     app_log_file, sniff_line, Pm2AppLogParser, Stream, KINDS, MAX_CONTINUATION, REASON_BAD_TIME,
 };
-use postmortem_parsers::{parse_text, split_lines, LineParser, RawTime, Record, Sink};
+use postmortem_parsers::{parse_text, split_lines, RawTime, Record, Sink};
 use proptest::prelude::*;
 
 const NOSTREAM: &str = include_str!("fixtures/pm2/observed-7.0.4-pm2-logs-nostream.txt");
@@ -567,19 +567,11 @@ fn app_like() -> impl Strategy<Value = String> {
 /// Feeds `lines` in two sinks cut at `cut`, attaching the second sink's carried continuation
 /// to the first sink's last record.
 fn two_pass(lines: &[String], cut: usize) -> (Vec<Record<'_>>, u64) {
-    let mut parser = Pm2AppLogParser::for_path("/root/.pm2/logs/api-error-1.log");
-    let mut a = Sink::new();
-    let mut b = Sink::new();
-    for (i, line) in lines.iter().enumerate() {
-        parser.parse_line(i as u64 + 1, line, if i < cut { &mut a } else { &mut b });
-    }
-    parser.finish(&mut b);
-    let total = a.counts.total() + b.counts.total();
-    if let Some(last) = a.records.last_mut() {
-        last.continuation.append(&mut b.carried_continuation);
-    }
-    a.records.append(&mut b.records);
-    (a.records, total)
+    postmortem_parsers::parse_in_two(
+        &mut Pm2AppLogParser::for_path("/root/.pm2/logs/api-error-1.log"),
+        lines,
+        cut,
+    )
 }
 
 proptest! {

@@ -25,8 +25,6 @@ pub fn write(path: &Path, events: &[&Event]) -> io::Result<usize> {
     )
     .cast(&DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC)))
     .map_err(io::Error::other)?;
-    let fields =
-        |e: &Event| serde_json::to_value(e).ok().and_then(|v| v.get("fields").map(|f| f.to_string()));
     let columns: Vec<Column> = vec![
         time.into(),
         text("source", &|e| Some(e.source.to_string())),
@@ -37,7 +35,7 @@ pub fn write(path: &Path, events: &[&Event]) -> io::Result<usize> {
         Series::new("pid".into(), events.iter().map(|e| e.pid).collect::<Vec<Option<u64>>>()).into(),
         text("user", &|e| e.user.clone()),
         text("message", &|e| Some(e.message.clone())),
-        text("fields", &fields),
+        text("fields", &|e| Some(e.fields_json())),
         text("file", &|e| Some(e.provenance.file.clone())),
         Series::new("line".into(), events.iter().map(|e| e.line).collect::<Vec<u64>>()).into(),
         text("sha256", &|e| Some(e.provenance.sha256.clone())),

@@ -97,8 +97,7 @@ const CSV_HEADER: &str = "time,source,kind,host,process,pm_id,pid,user,message,f
 fn write_csv<'e, W: Write>(out: &mut W, events: impl Iterator<Item = &'e Event>) -> io::Result<()> {
     writeln!(out, "{CSV_HEADER}")?;
     for e in events {
-        let value = serde_json::to_value(e).map_err(io::Error::other)?;
-        let fields = value.get("fields").map(|f| f.to_string()).unwrap_or_default();
+        let fields = e.fields_json();
         let cells = [
             e.time_text().unwrap_or_default(),
             e.source.to_string(),
