@@ -113,7 +113,7 @@ pub fn analyze_bundle(
         return (failure(name, why), None);
     }
     let inventory = Inventory::for_events(options.inventory.cloned(), &timeline.events);
-    let a = analysis::analyze(&timeline.events, &inventory, options.rules, options.analyze);
+    let a = analysis::analyze(&timeline, &inventory, options.rules, options.analyze);
     let mut downtime: BTreeMap<(String, String), i64> = BTreeMap::new();
     for o in &a.outages {
         let d = downtime.entry((o.application.clone(), o.environment.as_str().to_string())).or_default();

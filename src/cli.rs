@@ -10,9 +10,9 @@ use chrono_tz::Tz;
 use clap::{Args, Parser, Subcommand};
 use postmortem_parsers::Format;
 
-use crate::analysis::{self, AnalyzeOptions};
+use crate::analysis::{self, interest, AnalyzeOptions};
 use crate::clock::TimeOptions;
-use crate::evidence::LoadOptions;
+use crate::evidence::{LoadOptions, Retention};
 use crate::inventory::Inventory;
 use crate::report::{self, analysis::AnalyzeFormat, inputs::InputsFormat, timeline::TimelineFormat};
 use crate::timeline::{self, Filter};
@@ -310,7 +310,7 @@ fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Inputs(args) => {
             inventory_file(&args.evidence)?;
-            let timeline = build(&args.evidence)?;
+            let timeline = build(&args.evidence, interest::retention(&load_rules(&[])?))?;
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
             report::inputs::write(&mut out, &timeline, args.format, report::table::terminal_width())?;
@@ -331,7 +331,7 @@ fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Inventory(args) => {
             let file = inventory_file(&args.evidence)?;
-            let timeline = build(&args.evidence)?;
+            let timeline = build(&args.evidence, interest::retention(&load_rules(&[])?))?;
             let inventory = Inventory::for_events(file, &timeline.events);
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
@@ -348,20 +348,23 @@ fn load_rules(files: &[PathBuf]) -> Result<Vec<crate::analysis::rules::Rule>> {
     crate::analysis::rules::load(&paths).map_err(|e| usage(e.to_string()))
 }
 
-/// Loads, resolves and analyzes the evidence (`None`: nothing usable).
+/// Loads, resolves and analyzes the evidence (`None`: nothing usable). Only the events the
+/// rules and reports look at are kept, unless `every_event` (to write the whole timeline too).
 fn analyzed(
     evidence: &EvidenceArgs,
     a: &AnalysisArgs,
+    every_event: bool,
 ) -> Result<Option<(timeline::Timeline, Inventory, analysis::Analysis)>> {
     let options = analyze_options(a)?;
     let rules = load_rules(&a.rules)?;
     let file = inventory_file(evidence)?;
-    let timeline = build(evidence)?;
+    let retention = if every_event { Retention::All } else { interest::retention(&rules) };
+    let timeline = build(evidence, retention)?;
     if !timeline.has_usable_evidence() {
         return Ok(None);
     }
     let inventory = Inventory::for_events(file, &timeline.events);
-    let analysis = analysis::analyze(&timeline.events, &inventory, &rules, &options);
+    let analysis = analysis::analyze(&timeline, &inventory, &rules, &options);
     Ok(Some((timeline, inventory, analysis)))
 }
 
@@ -430,9 +433,10 @@ fn batch_command(args: BatchArgs) -> Result<i32> {
         all.dedup_by(|a, b| a.bundle == b.bundle);
         all
     } else {
-        let (load, time) = load_and_time(&args.evidence)?;
+        let (mut load, time) = load_and_time(&args.evidence)?;
         let options = analyze_options(&args.analysis)?;
         let rules = load_rules(&args.analysis.rules)?;
+        load.retention = interest::retention(&rules);
         let inventory = inventory_file(&args.evidence)?;
         let bundles = batch::discover(&args.evidence.evidence)
             .map_err(|e| usage(format!("cannot list the batch paths: {}", crate::evidence::io_words(&e))))?;
@@ -546,7 +550,7 @@ impl Progress {
 }
 
 fn notify_command(args: NotifyArgs) -> Result<i32> {
-    let Some((timeline, inventory, analysis)) = analyzed(&args.evidence, &args.analysis)? else {
+    let Some((timeline, inventory, analysis)) = analyzed(&args.evidence, &args.analysis, false)? else {
         return Ok(no_evidence());
     };
     let stdout = io::stdout();
@@ -557,7 +561,9 @@ fn notify_command(args: NotifyArgs) -> Result<i32> {
 }
 
 fn analyze_command(args: AnalyzeArgs) -> Result<i32> {
-    let Some((timeline, _inventory, analysis)) = analyzed(&args.evidence, &args.analysis)? else {
+    let Some((timeline, _inventory, analysis)) =
+        analyzed(&args.evidence, &args.analysis, args.out.is_some())?
+    else {
         return Ok(no_evidence());
     };
     let info = run_info(&args);
@@ -678,8 +684,9 @@ fn no_evidence() -> i32 {
     EXIT_NO_EVIDENCE
 }
 
-fn build(args: &EvidenceArgs) -> Result<timeline::Timeline> {
-    let (load, time) = load_and_time(args)?;
+fn build(args: &EvidenceArgs, retention: Retention) -> Result<timeline::Timeline> {
+    let (mut load, time) = load_and_time(args)?;
+    load.retention = retention;
     let timeline = timeline::build(&args.evidence, &load, &time);
     for input in timeline.bundles.iter().flat_map(|b| &b.inputs) {
         if let crate::evidence::InputStatus::Failed(why) = &input.status {
@@ -703,7 +710,7 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
             .map_err(|e| usage(format!("--grep is not a valid regular expression: {e}")))?,
     };
     let file = inventory_file(&args.evidence)?;
-    let timeline = build(&args.evidence)?;
+    let timeline = build(&args.evidence, Retention::All)?;
     if !timeline.has_usable_evidence() {
         return Ok(no_evidence());
     }

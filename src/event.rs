@@ -51,6 +51,9 @@ pub struct Event {
     pub provenance: Arc<Provenance>,
     /// 1-based physical line where the record starts.
     pub line: u64,
+    /// For a year-less time: years after the input's first year-less line (set by the
+    /// loader, see `clock::YearTracker`); 0 otherwise.
+    pub year_shift: i32,
 }
 
 /// The field key under which a record's continuation lines are kept.
@@ -79,6 +82,7 @@ impl Event {
             fields,
             provenance: Arc::clone(provenance),
             line: record.line,
+            year_shift: 0,
         }
     }
 

@@ -29,10 +29,12 @@ pub fn build(paths: &[PathBuf], load: &LoadOptions, time: &TimeOptions) -> Timel
     let mut events: Vec<Event> = Vec::new();
     for bundle in &mut bundles {
         for input in &mut bundle.inputs {
-            input.event_count = input.events.len() as u64;
-            let mut times = input.events.iter().filter_map(|e| e.time);
-            input.span =
-                times.next().map(|first| times.fold((first, first), |(lo, hi), t| (lo.min(t), hi.max(t))));
+            // The clock set the span of the records not kept; the events widen it.
+            input.span = input
+                .events
+                .iter()
+                .filter_map(|e| e.time)
+                .fold(input.span, |span, t| Some(span.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t)))));
             events.append(&mut input.events);
         }
     }
@@ -49,6 +51,15 @@ impl Timeline {
     /// Whether any input was parsed into events or at least recognised as evidence.
     pub fn has_usable_evidence(&self) -> bool {
         self.bundles.iter().flat_map(|b| &b.inputs).any(|i| i.status == InputStatus::Parsed)
+    }
+
+    /// The first and last dated instant of the evidence, kept events or not.
+    pub fn evidence_span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        self.bundles
+            .iter()
+            .flat_map(|b| &b.inputs)
+            .filter_map(|i| i.span)
+            .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
     }
 
     /// Events passing `filter`, in timeline order.

@@ -23,7 +23,7 @@ fn notices(sample: &str) -> [String; 3] {
     let file = Inventory::from_toml(&text, &path).expect("the sample inventory parses");
     let inventory = Inventory::for_events(Some(file), &timeline.events);
     let rules = analysis::rules::load(&[]).expect("the embedded rules load");
-    let analysis = analysis::analyze(&timeline.events, &inventory, &rules, &AnalyzeOptions::default());
+    let analysis = analysis::analyze(&timeline, &inventory, &rules, &AnalyzeOptions::default());
     [Stage::Investigating, Stage::Update, Stage::Resolved].map(|stage| {
         let mut out = Vec::new();
         notify::write(&mut out, &timeline, &analysis, &inventory, stage).expect("writes to memory");

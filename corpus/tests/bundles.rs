@@ -49,7 +49,7 @@ fn analyze(dir: &Path) -> Verdict {
     let timeline = timeline::build(&[dir.to_path_buf()], &LoadOptions::default(), &TimeOptions::default());
     let inventory = Inventory::for_events(None, &timeline.events);
     let rules = analysis::rules::load(&[]).expect("the embedded rules");
-    let a = analysis::analyze(&timeline.events, &inventory, &rules, &AnalyzeOptions::default());
+    let a = analysis::analyze(&timeline, &inventory, &rules, &AnalyzeOptions::default());
     let severity = format!("{:?}", a.severity);
     let causes = a.root_causes.iter().map(|f| (f.id.clone(), f.confidence)).collect();
     Verdict { timeline, severity, causes }

@@ -6,6 +6,7 @@
 //! [`matchers`] for what needs code), [`timing`] (severity, the runbook's Step 5 table,
 //! the responders' actions) and [`restore`] (the restoration plan, the verification checklist). Nothing here formats text; `report::analysis` does.
 
+pub mod interest;
 pub mod matchers;
 pub mod outage;
 pub mod restore;
@@ -17,6 +18,7 @@ use rayon::prelude::*;
 
 use crate::event::Event;
 use crate::inventory::Inventory;
+use crate::timeline::Timeline;
 use outage::Outage;
 use rules::{Finding, Rule};
 use timing::{Action, Severity, TimingRow};
@@ -93,15 +95,17 @@ pub struct Analysis {
     pub verification: Vec<restore::CheckItem>,
 }
 
-/// Analyzes a timeline's events with the given rules.
+/// Analyzes a timeline with the given rules.
 pub fn analyze(
-    events: &[Event],
+    timeline: &Timeline,
     inventory: &Inventory,
     rules: &[Rule],
     options: &AnalyzeOptions,
 ) -> Analysis {
-    let outages = outage::outages(events, inventory, options.grace);
-    let window = window(events, &outages, options.grace);
+    let events = &timeline.events;
+    let evidence_end = timeline.evidence_span().map(|(_, end)| end);
+    let outages = outage::outages(events, evidence_end, inventory, options.grace);
+    let window = evidence_end.and_then(|end| window(events, end, &outages, options.grace));
     let ctx = Context { events, inventory, outages: &outages, window, options };
     let mut findings: Vec<Finding> = rules.par_iter().map(|rule| rule.evaluate(&ctx)).collect();
     // Most confident first; ties by id, so the order never depends on threads.
@@ -131,8 +135,12 @@ pub fn analyze(
 /// it (within the grace) when no successful check came in between: a check that failed during
 /// an earlier brief restart is not the incident's beginning. Without outages, two or more failed
 /// checks open it at the first.
-fn window(events: &[Event], outages: &[Outage], grace: Duration) -> Option<Window> {
-    let evidence_end = events.iter().filter_map(|e| e.time).max()?;
+fn window(
+    events: &[Event],
+    evidence_end: DateTime<Utc>,
+    outages: &[Outage],
+    grace: Duration,
+) -> Option<Window> {
     let checks: Vec<(DateTime<Utc>, usize, bool)> = events
         .iter()
         .enumerate()

@@ -57,9 +57,14 @@ impl Outage {
 /// A brief restart: down at, the event, how, back at.
 type Brief = (DateTime<Utc>, usize, DownHow, DateTime<Utc>);
 
-/// The outages of the timeline, ordered by time down then process name.
-pub fn outages(events: &[Event], inventory: &Inventory, grace: Duration) -> Vec<Outage> {
-    let evidence_end = events.iter().filter_map(|e| e.time).max();
+/// The outages of the timeline, ordered by time down then process name; `evidence_end` is
+/// the last dated instant of the evidence (kept events or not).
+pub fn outages(
+    events: &[Event],
+    evidence_end: Option<DateTime<Utc>>,
+    inventory: &Inventory,
+    grace: Duration,
+) -> Vec<Outage> {
     let mut down: BTreeMap<&str, (DateTime<Utc>, usize, DownHow)> = BTreeMap::new();
     // Instances (pm_ids) online per process: a cluster process is down only when its last
     // instance exits (a reload's `_old_N` worker exits after its successor is online).

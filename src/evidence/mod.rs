@@ -9,6 +9,7 @@
 
 mod archive;
 pub mod manifest;
+pub mod retain;
 pub mod window;
 
 use std::fs;
@@ -18,11 +19,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use postmortem_parsers::sniff::{sniff, SNIFF_BYTES};
-use postmortem_parsers::{split_lines, Format, LineCounts, Sink};
+use postmortem_parsers::{split_lines, FieldValue, Format, LineCounts, RawTime, Record, Sink};
 use rayon::prelude::*;
 
+use crate::clock::{BootStamp, TimeDigest, YearTracker};
 use crate::event::{Event, Provenance};
 pub use manifest::Manifest;
+pub use retain::Retention;
 use window::Windows;
 
 /// How many unparsed-line entries are kept per input (the count stays exact beyond it).
@@ -105,13 +108,21 @@ pub struct Input {
     pub unparsed: Vec<UnparsedLine>,
     /// Lines longer than the read window, cut to it.
     pub truncated_lines: Vec<u64>,
-    /// Events, in file order; times are resolved by the clock.
+    /// Events kept (see [`Retention`]), in file order; times are resolved by the clock.
     pub events: Vec<Event>,
+    /// The year rule's state over every year-less record read (kept or not).
+    pub years: YearTracker,
+    /// The times of the records not kept, for the span and the clock's notes.
+    pub digest: TimeDigest,
+    /// Records not kept that date a boot, with their resolved times (set by the clock).
+    pub boot_stamps: Vec<(DateTime<Utc>, BootStamp)>,
+    /// Whether the last record read was kept (continuation lines follow their record).
+    last_kept: bool,
     /// Assumptions made reading this input (time zone, year), in words.
     pub assumptions: Vec<String>,
     /// The parsed manifest, when this input is a bundle's manifest.json.
     pub manifest: Option<Manifest>,
-    /// Events read (kept when the events move into the timeline).
+    /// Records read, kept or not.
     pub event_count: u64,
     /// Earliest and latest resolved event time.
     pub span: Option<(DateTime<Utc>, DateTime<Utc>)>,
@@ -132,6 +143,10 @@ impl Input {
             unparsed: Vec::new(),
             truncated_lines: Vec::new(),
             events: Vec::new(),
+            years: YearTracker::default(),
+            digest: TimeDigest::default(),
+            boot_stamps: Vec::new(),
+            last_kept: false,
             assumptions: Vec::new(),
             manifest: None,
             event_count: 0,
@@ -143,6 +158,31 @@ impl Input {
         let mut input = Input::new(file.clone(), file);
         input.status = InputStatus::Failed(reason);
         input
+    }
+
+    /// Takes one parsed record, in the order the parser gave them: observes its year,
+    /// then keeps it as an event or counts it and folds its time into the digest.
+    pub fn take(&mut self, record: Record<'_>, provenance: &Arc<Provenance>, retention: &Retention) {
+        self.event_count += 1;
+        let shift = match record.time {
+            RawTime::NoYear { month, day, .. } => self.years.observe(month, day),
+            _ => 0,
+        };
+        let monotonic = match record.field("monotonic_us") {
+            Some(FieldValue::Int(us)) => Some(*us),
+            _ => None,
+        };
+        // Times since boot alone need the dating step, which works on events.
+        let undated_boot_time = monotonic.is_some() && record.time == RawTime::None;
+        self.last_kept = undated_boot_time || retention.keeps(record.source, record.kind);
+        if self.last_kept {
+            let mut event = Event::from_record(record, provenance);
+            event.year_shift = shift;
+            self.events.push(event);
+        } else {
+            let boot_id = record.field("boot_id").and_then(FieldValue::as_str);
+            self.digest.observe(record.time, record.line, shift, monotonic.map(|us| (us, boot_id)));
+        }
     }
 }
 
@@ -178,11 +218,13 @@ pub struct LoadOptions {
     pub window: usize,
     /// `--as GLOB=FORMAT`: formats forced by path.
     pub forced: Vec<(globset::GlobMatcher, Format)>,
+    /// Which records are kept as events.
+    pub retention: Retention,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { window: window::DEFAULT_WINDOW, forced: Vec::new() }
+        LoadOptions { window: window::DEFAULT_WINDOW, forced: Vec::new(), retention: Retention::All }
     }
 }
 
@@ -352,13 +394,13 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
                 unparsed_texts.push(line.chars().take(UNPARSED_TEXT_CHARS).collect::<String>());
             }
         }
-        absorb(sink, unparsed_texts, input, &provenance);
+        absorb(sink, unparsed_texts, input, &provenance, &options.retention);
     }
     match &mut parser {
         Some(parser) => {
             let mut sink = Sink::new();
             parser.finish(&mut sink);
-            absorb(sink, Vec::new(), input, &provenance);
+            absorb(sink, Vec::new(), input, &provenance, &options.retention);
         }
         None => {
             // Empty input: only the name can say what it was meant to be.
@@ -377,9 +419,15 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
 }
 
 /// Moves a window's records into the input as events.
-fn absorb(sink: Sink<'_>, texts: Vec<String>, input: &mut Input, provenance: &Arc<Provenance>) {
+fn absorb(
+    sink: Sink<'_>,
+    texts: Vec<String>,
+    input: &mut Input,
+    provenance: &Arc<Provenance>,
+    retention: &Retention,
+) {
     input.counts.add(&sink.counts);
-    if !sink.carried_continuation.is_empty() {
+    if !sink.carried_continuation.is_empty() && input.last_kept {
         if let Some(last) = input.events.last_mut() {
             last.append_detail(sink.carried_continuation.into_iter().map(|c| c.into_owned()));
         }
@@ -391,7 +439,9 @@ fn absorb(sink: Sink<'_>, texts: Vec<String>, input: &mut Input, provenance: &Ar
         reason: u.reason,
         text: texts.next().unwrap_or_default(),
     }));
-    input.events.extend(sink.records.into_iter().map(|r| Event::from_record(r, provenance)));
+    for record in sink.records {
+        input.take(record, provenance, retention);
+    }
 }
 
 /// Gives every event of `input` its final provenance (the hash is known only at the end).

@@ -178,10 +178,8 @@ impl<'a> Facts<'a> {
                 None => apps.push(Affected { id, site: None, outages: vec![o] }),
             }
         }
-        let evidence_end = analysis
-            .window
-            .map(|w| w.evidence_end)
-            .or_else(|| timeline.events.iter().filter_map(|e| e.time).max());
+        let evidence_end =
+            analysis.window.map(|w| w.evidence_end).or_else(|| timeline.evidence_span().map(|(_, end)| end));
         Facts { events: &timeline.events, analysis, apps, evidence_end }
     }
 

@@ -18,6 +18,11 @@ use postmortem_parsers::RawTime;
 use rayon::prelude::*;
 
 use crate::evidence::{Bundle, Input, InputStatus};
+pub use digest::{BootStamp, Lines, TimeDigest};
+pub use years::YearTracker;
+
+mod digest;
+mod years;
 
 /// The time options a person gives.
 #[derive(Clone, Copy, Debug, Default)]
@@ -137,20 +142,23 @@ const SAME_BOOT: i64 = 30;
 fn date_monotonic(bundle: &mut Bundle, boot_option: Option<DateTime<Utc>>) {
     let mut anchors: Vec<BootAnchor> = Vec::new();
     for input in bundle.inputs.iter().filter(|i| i.status == InputStatus::Parsed) {
-        for e in &input.events {
-            let (Some(time), Some(mono)) = (e.time, e.int_field("monotonic_us")) else { continue };
+        let from_events = input.events.iter().filter_map(|e| {
+            let (Some(time), Some(mono)) = (e.time, e.int_field("monotonic_us")) else { return None };
+            Some((time, mono, e.str_field("boot_id"), e.line))
+        });
+        let not_kept =
+            input.boot_stamps.iter().map(|(t, s)| (*t, s.monotonic_us, s.boot_id.as_deref(), s.line));
+        for (time, mono, boot_id, line) in from_events.chain(not_kept) {
             let boot = time - Duration::microseconds(mono);
-            let boot_id = e.str_field("boot_id").map(str::to_string);
+            let boot_id = boot_id.map(str::to_string);
             // Keep the earliest estimate per boot: delivery delays only make wall times later.
             match anchors
                 .iter_mut()
                 .find(|a| a.boot_id == boot_id && (a.boot - boot).num_seconds().abs() <= SAME_BOOT)
             {
-                Some(a) if boot < a.boot => {
-                    *a = BootAnchor { boot, boot_id, file: input.file.clone(), line: e.line }
-                }
+                Some(a) if boot < a.boot => *a = BootAnchor { boot, boot_id, file: input.file.clone(), line },
                 Some(_) => {}
-                None => anchors.push(BootAnchor { boot, boot_id, file: input.file.clone(), line: e.line }),
+                None => anchors.push(BootAnchor { boot, boot_id, file: input.file.clone(), line }),
             }
         }
     }
@@ -196,109 +204,94 @@ fn date_monotonic(bundle: &mut Bundle, boot_option: Option<DateTime<Utc>>) {
 }
 
 fn resolve_input(input: &mut Input, zone: Zone, year: Option<i32>) {
-    let years = infer_years(input, zone, year);
+    let base = input.years.base(year, input.mtime.map(|m| m.time), zone.tz);
     let mut notes = Notes::default();
-    let mut year_iter = years.iter();
     for event in &mut input.events {
-        event.time = match event.raw_time {
-            RawTime::None => None,
-            RawTime::Exact { local, offset_secs } => {
-                Some((local - Duration::seconds(offset_secs.into())).and_utc())
+        event.time =
+            resolve(event.raw_time, base, event.year_shift, zone, Lines::one(event.line), &mut notes);
+    }
+    // The events not kept: each group's earliest and latest time bound the input's span.
+    let mut span: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
+    let digest = std::mem::take(&mut input.digest);
+    for group in digest.groups() {
+        let first = resolve(group.min, base, group.shift, zone, group.lines, &mut notes);
+        let last = resolve(group.max, base, group.shift, zone, group.lines, &mut Notes::default());
+        for t in first.into_iter().chain(last) {
+            span = Some(span.map_or((t, t), |(lo, hi)| (lo.min(t), hi.max(t))));
+        }
+        for stamp in &group.boot_stamps {
+            let lines = Lines::one(stamp.line);
+            if let Some(t) = resolve(stamp.raw, base, group.shift, zone, lines, &mut Notes::default()) {
+                input.boot_stamps.push((t, stamp.clone()));
             }
-            // A banner offset the zone also uses (its standard or summer offset) means the
-            // daemon ran in that zone: read with the zone, so lines after a DST change are right.
-            RawTime::Local { local, file_offset: Some(fo) }
-                if zone.named && zone_has_offset(zone.tz, local, fo.offset_secs) =>
-            {
-                notes.banner_in_zone(fo.offset_secs, fo.line, event.line);
-                to_utc(local, zone.tz, event.line, &mut notes)
-            }
-            RawTime::Local { local, file_offset: Some(fo) } => {
-                notes.banner(fo.offset_secs, fo.line, event.line);
-                Some((local - Duration::seconds(fo.offset_secs.into())).and_utc())
-            }
-            RawTime::Local { local, file_offset: None } => {
-                notes.zoned(event.line);
-                to_utc(local, zone.tz, event.line, &mut notes)
-            }
-            RawTime::NoYear { month, day, time } => {
-                let year = year_iter.next().copied().flatten();
-                match year.and_then(|y| NaiveDate::from_ymd_opt(y, month, day)) {
-                    Some(date) => {
-                        notes.zoned(event.line);
-                        to_utc(date.and_time(time), zone.tz, event.line, &mut notes)
+        }
+    }
+    input.span = span;
+    input.assumptions.extend(notes.into_words(zone));
+    input.assumptions.extend(years_words(input, year, base));
+}
+
+/// Resolves one written time standing for `lines` (one event, or a group of events not
+/// kept); `shift` is the year shift of a year-less time, `base` the year of shift 0.
+fn resolve(
+    raw: RawTime,
+    base: Option<i32>,
+    shift: i32,
+    zone: Zone,
+    lines: Lines,
+    notes: &mut Notes,
+) -> Option<DateTime<Utc>> {
+    match raw {
+        RawTime::None => None,
+        RawTime::Exact { local, offset_secs } => {
+            Some((local - Duration::seconds(offset_secs.into())).and_utc())
+        }
+        // A banner offset the zone also uses (its standard or summer offset) means the
+        // daemon ran in that zone: read with the zone, so lines after a DST change are right.
+        RawTime::Local { local, file_offset: Some(fo) }
+            if zone.named && zone_has_offset(zone.tz, local, fo.offset_secs) =>
+        {
+            notes.banner_in_zone(fo.offset_secs, fo.line, lines);
+            to_utc(local, zone.tz, lines, notes)
+        }
+        RawTime::Local { local, file_offset: Some(fo) } => {
+            notes.banner(fo.offset_secs, fo.line, lines);
+            Some((local - Duration::seconds(fo.offset_secs.into())).and_utc())
+        }
+        RawTime::Local { local, file_offset: None } => {
+            notes.zoned(lines);
+            to_utc(local, zone.tz, lines, notes)
+        }
+        RawTime::NoYear { month, day, time } => {
+            let year = base.map(|b| b + shift);
+            match year.and_then(|y| NaiveDate::from_ymd_opt(y, month, day)) {
+                Some(date) => {
+                    notes.zoned(lines);
+                    to_utc(date.and_time(time), zone.tz, lines, notes)
+                }
+                None => {
+                    if let Some(y) = year {
+                        notes
+                            .other(lines, format!("{month:02}-{day:02} does not exist in {y}; left undated"));
                     }
-                    None => {
-                        if let Some(y) = year {
-                            notes.other.push(format!(
-                                "line {}: {month:02}-{day:02} does not exist in {y}; left undated",
-                                event.line
-                            ));
-                        }
-                        None
-                    }
+                    None
                 }
             }
-        };
+        }
     }
-    input.assumptions.extend(notes.into_words(zone));
-    input.assumptions.extend(years_words(input, year, &years));
 }
 
-/// One year per year-less event of the input, in file order (`None`: no year known).
-fn infer_years(input: &Input, zone: Zone, year: Option<i32>) -> Vec<Option<i32>> {
-    let months: Vec<(u32, u32)> = input
-        .events
-        .iter()
-        .filter_map(|e| match e.raw_time {
-            RawTime::NoYear { month, day, .. } => Some((month, day)),
-            _ => None,
-        })
-        .collect();
-    if months.is_empty() {
-        return Vec::new();
-    }
-    // Relative years: +1 where the month drops by two or more; -1 for an out-of-order
-    // December right after a January that had rolled (plaso's rule).
-    let mut relative = Vec::with_capacity(months.len());
-    let mut current = 0i32;
-    let mut last_month = months[0].0;
-    for &(month, _) in &months {
-        if month + 1 < last_month {
-            current += 1;
-        } else if current > 0 && last_month == 1 && month == 12 {
-            current -= 1;
-        }
-        relative.push(current);
-        last_month = month;
-    }
-    let base = match (year, input.mtime) {
-        (Some(y), _) => Some(y),
-        (None, Some(mtime)) => {
-            let local = mtime.time.with_timezone(&zone.tz);
-            let &(last_month, last_day) = months.last().expect("not empty");
-            let last_year = if (last_month, last_day) <= (local.month(), local.day()) {
-                local.year()
-            } else {
-                local.year() - 1
-            };
-            Some(last_year - relative.last().copied().unwrap_or(0))
-        }
-        (None, None) => None,
-    };
-    relative.into_iter().map(|r| base.map(|b| b + r)).collect()
-}
-
-fn years_words(input: &Input, year: Option<i32>, years: &[Option<i32>]) -> Vec<String> {
-    let (Some(Some(first)), Some(Some(last))) = (years.first(), years.last()) else {
-        if !years.is_empty() {
+fn years_words(input: &Input, year: Option<i32>, base: Option<i32>) -> Vec<String> {
+    let count = input.years.count();
+    let Some(base) = base else {
+        if count > 0 {
             return vec![format!(
-                "{} year-less lines left undated: no --year and no file time (pass --year YYYY)",
-                years.len()
+                "{count} year-less lines left undated: no --year and no file time (pass --year YYYY)"
             )];
         }
         return Vec::new();
     };
+    let (first, last) = input.years.range(base);
     let span = if first == last { format!("{first}") } else { format!("{first}–{last}") };
     let why = match (year, input.mtime) {
         (Some(y), _) => format!("--year {y} taken as the year of the first year-less line"),
@@ -307,105 +300,112 @@ fn years_words(input: &Input, year: Option<i32>, years: &[Option<i32>]) -> Vec<S
             m.source.label(),
             m.time.format("%Y-%m-%dT%H:%M:%SZ")
         ),
-        (None, None) => unreachable!("years were inferred"),
+        (None, None) => unreachable!("a base year needs --year or an mtime"),
     };
     vec![format!("year-less syslog times: year {span} ({why})")]
 }
 
 /// Converts a local wall-clock time in `tz` to UTC, noting folds and gaps.
-fn to_utc(local: NaiveDateTime, tz: Tz, line: u64, notes: &mut Notes) -> Option<DateTime<Utc>> {
+fn to_utc(local: NaiveDateTime, tz: Tz, lines: Lines, notes: &mut Notes) -> Option<DateTime<Utc>> {
     match tz.from_local_datetime(&local) {
         LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
         LocalResult::Ambiguous(earlier, _) => {
-            notes.other.push(format!(
-                "line {line}: local time {local} happens twice in {tz} (DST fold); took the earlier instant"
-            ));
+            notes.other(
+                lines,
+                format!("local time {local} happens twice in {tz} (DST fold); took the earlier instant"),
+            );
             Some(earlier.with_timezone(&Utc))
         }
         LocalResult::None => {
             // In a DST gap: read it with the offset in force just before the gap.
             let before = tz.offset_from_utc_datetime(&(local - Duration::hours(3)));
             let offset = before.fix().local_minus_utc();
-            notes.other.push(format!(
-                "line {line}: local time {local} does not exist in {tz} (DST gap); read with the offset before the gap"
-            ));
+            notes.other(
+                lines,
+                format!("local time {local} does not exist in {tz} (DST gap); read with the offset before the gap"),
+            );
             Some((local - Duration::seconds(offset.into())).and_utc())
         }
     }
 }
 
-/// What the clock had to assume for one input, gathered while resolving.
+/// What the clock had to assume for one input, gathered while resolving (events in file
+/// order, then the groups of events not kept; the words come out in line order).
 #[derive(Default)]
 struct Notes {
-    /// (offset, banner line, first line, last line, count) per banner used.
-    banners: Vec<(i32, u64, u64, u64, u64)>,
+    /// (offset, banner line, lines) per banner used.
+    banners: Vec<(i32, u64, Lines)>,
     /// The same, for banners whose offset the chosen zone uses (read with the zone).
-    banners_in_zone: Vec<(i32, u64, u64, u64, u64)>,
-    /// (first line, last line, count) of zone-less times read in the chosen zone.
-    zoned: Option<(u64, u64, u64)>,
-    other: Vec<String>,
+    banners_in_zone: Vec<(i32, u64, Lines)>,
+    /// Zone-less times read in the chosen zone.
+    zoned: Option<Lines>,
+    /// Notes about particular lines.
+    other: Vec<(Lines, String)>,
+}
+
+/// Adds `lines` to the entry of the same banner, or starts one.
+fn add_banner(banners: &mut Vec<(i32, u64, Lines)>, offset: i32, banner_line: u64, lines: Lines) {
+    match banners.iter_mut().find(|b| b.0 == offset && b.1 == banner_line) {
+        Some(b) => b.2 = b.2.merge(lines),
+        None => banners.push((offset, banner_line, lines)),
+    }
 }
 
 impl Notes {
-    fn banner(&mut self, offset: i32, banner_line: u64, line: u64) {
-        match self.banners.last_mut() {
-            Some(b) if b.0 == offset && b.1 == banner_line => {
-                b.3 = line;
-                b.4 += 1;
-            }
-            _ => self.banners.push((offset, banner_line, line, line, 1)),
-        }
+    fn banner(&mut self, offset: i32, banner_line: u64, lines: Lines) {
+        add_banner(&mut self.banners, offset, banner_line, lines);
     }
 
-    fn banner_in_zone(&mut self, offset: i32, banner_line: u64, line: u64) {
-        match self.banners_in_zone.last_mut() {
-            Some(b) if b.0 == offset && b.1 == banner_line => {
-                b.3 = line;
-                b.4 += 1;
-            }
-            _ => self.banners_in_zone.push((offset, banner_line, line, line, 1)),
-        }
+    fn banner_in_zone(&mut self, offset: i32, banner_line: u64, lines: Lines) {
+        add_banner(&mut self.banners_in_zone, offset, banner_line, lines);
     }
 
-    fn zoned(&mut self, line: u64) {
-        match &mut self.zoned {
-            Some(z) => {
-                z.1 = line;
-                z.2 += 1;
-            }
-            None => self.zoned = Some((line, line, 1)),
-        }
+    fn zoned(&mut self, lines: Lines) {
+        self.zoned = Some(self.zoned.map_or(lines, |z| z.merge(lines)));
     }
 
-    fn into_words(self, zone: Zone) -> Vec<String> {
+    fn other(&mut self, lines: Lines, text: String) {
+        self.other.push((lines, text));
+    }
+
+    fn into_words(mut self, zone: Zone) -> Vec<String> {
         let mut words = Vec::new();
-        for (offset, banner_line, first, last, count) in self.banners {
+        self.banners.sort_by_key(|b| b.2.first);
+        self.banners_in_zone.sort_by_key(|b| b.2.first);
+        for (offset, banner_line, lines) in self.banners {
             words.push(format!(
-                "{count} local times (lines {first}–{last}) read with the offset {} of the PM2 daemon banner on line {banner_line}",
+                "{} local times (lines {}–{}) read with the offset {} of the PM2 daemon banner on line {banner_line}",
+                lines.count,
+                lines.first,
+                lines.last,
                 offset_text(offset)
             ));
         }
-        for (offset, banner_line, first, last, count) in self.banners_in_zone {
+        for (offset, banner_line, lines) in self.banners_in_zone {
             words.push(format!(
-                "{count} local times (lines {first}–{last}) read as {} (from {}): the PM2 daemon banner on line \
+                "{} local times (lines {}–{}) read as {} (from {}): the PM2 daemon banner on line \
                  {banner_line} says {}, an offset of that zone, so daylight-saving changes after it are followed",
+                lines.count,
+                lines.first,
+                lines.last,
                 zone.tz,
                 zone.why,
                 offset_text(offset)
             ));
         }
-        if let Some((first, last, count)) = self.zoned {
+        if let Some(lines) = self.zoned {
             let hint = if zone.tz == Tz::UTC && zone.why.starts_with("default") {
                 " — pass --tz ZONE if the host's clock was not on UTC"
             } else {
                 ""
             };
             words.push(format!(
-                "{count} zone-less local times (lines {first}–{last}) read as {} (from {}){hint}",
-                zone.tz, zone.why
+                "{} zone-less local times (lines {}–{}) read as {} (from {}){hint}",
+                lines.count, lines.first, lines.last, zone.tz, zone.why
             ));
         }
-        words.extend(self.other);
+        self.other.sort_by_key(|(lines, _)| lines.first);
+        words.extend(self.other.into_iter().map(|(lines, text)| format!("{}: {text}", lines.words())));
         words
     }
 }
@@ -420,8 +420,8 @@ pub fn offset_text(secs: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::{Event, Provenance};
-    use crate::evidence::{Mtime, MtimeSource};
+    use crate::event::Provenance;
+    use crate::evidence::{Mtime, MtimeSource, Retention};
     use chrono::NaiveTime;
     use postmortem_parsers::{FileOffset, Record};
     use std::sync::Arc;
@@ -431,9 +431,7 @@ mod tests {
         let mut input = crate::evidence::tests_support::input("f");
         input.mtime = mtime.map(|m| Mtime { time: m.parse().unwrap(), source: MtimeSource::Filesystem });
         for (i, t) in times.iter().enumerate() {
-            input
-                .events
-                .push(Event::from_record(Record::new(i as u64 + 1, *t, "syslog", "message", "m"), &prov));
+            input.take(Record::new(i as u64 + 1, *t, "syslog", "message", "m"), &prov, &Retention::All);
         }
         input
     }

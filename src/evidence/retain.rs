@@ -1,0 +1,29 @@
+//! Which parsed records an input keeps as events.
+//!
+//! `timeline` keeps every event. `analyze`, `batch`, `notify`, `inventory` and `inputs` keep
+//! only those their rules and reports can look at: the high-volume kinds nothing reads one
+//! by one (see `analysis::interest`) are counted, and their times folded into the input's
+//! [`TimeDigest`](crate::clock::TimeDigest), so spans and time assumptions stay exact while
+//! memory follows the key events, not the lines.
+
+use std::sync::Arc;
+
+/// What an input keeps.
+#[derive(Clone, Debug, Default)]
+pub enum Retention {
+    /// Every record becomes an event.
+    #[default]
+    All,
+    /// Records of these (source, kind) pairs are counted, not kept.
+    Except(Arc<[(&'static str, &'static str)]>),
+}
+
+impl Retention {
+    /// Whether a record of `source` and `kind` is kept as an event.
+    pub fn keeps(&self, source: &str, kind: &str) -> bool {
+        match self {
+            Retention::All => true,
+            Retention::Except(pairs) => !pairs.iter().any(|&(s, k)| s == source && k == kind),
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! `analyze` keeps only the events its rules and reports read (`analysis::interest`): every
+//! sample's reports — JSON, Markdown, notifications — and its `inputs` accounting (counts,
+//! spans, time assumptions) must be byte-identical to those made with every event kept.
+
+use std::path::{Path, PathBuf};
+
+use postmortem::analysis::{self, interest, AnalyzeOptions};
+use postmortem::clock::TimeOptions;
+use postmortem::evidence::{LoadOptions, Retention};
+use postmortem::inventory::Inventory;
+use postmortem::report::analysis::AnalyzeFormat;
+use postmortem::report::inputs::InputsFormat;
+use postmortem::report::markdown::RunInfo;
+use postmortem::report::notify::{self, Stage};
+
+/// Every report of one bundle, and how many events were kept.
+fn reports(bundle: &Path, retention: Retention) -> (Vec<String>, usize) {
+    let load = LoadOptions { retention, ..LoadOptions::default() };
+    let timeline = postmortem::timeline::build(&[bundle.to_path_buf()], &load, &TimeOptions::default());
+    let inventory = Inventory::for_events(None, &timeline.events);
+    let rules = analysis::rules::load(&[]).expect("the embedded rules load");
+    let analysis = analysis::analyze(&timeline, &inventory, &rules, &AnalyzeOptions::default());
+    let mut texts = Vec::new();
+    let info = RunInfo { options: Vec::new() };
+    for format in [AnalyzeFormat::Json, AnalyzeFormat::Md, AnalyzeFormat::Text] {
+        let mut out = Vec::new();
+        postmortem::report::analysis::write(&mut out, &timeline, &analysis, format, 120, &info).unwrap();
+        texts.push(String::from_utf8(out).unwrap());
+    }
+    for stage in [Stage::Investigating, Stage::Update, Stage::Resolved] {
+        let mut out = Vec::new();
+        notify::write(&mut out, &timeline, &analysis, &inventory, stage).unwrap();
+        texts.push(String::from_utf8(out).unwrap());
+    }
+    let mut out = Vec::new();
+    postmortem::report::inputs::write(&mut out, &timeline, InputsFormat::Jsonl, 120).unwrap();
+    texts.push(String::from_utf8(out).unwrap());
+    (texts, timeline.events.len())
+}
+
+fn bundles() -> Vec<PathBuf> {
+    let samples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    for dir in [samples.clone(), samples.join("confusers")] {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() && path.file_name().is_some_and(|n| n != "confusers") {
+                dirs.push(path);
+            }
+        }
+    }
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn every_sample_reports_the_same_with_only_the_events_analysis_reads() {
+    let rules = analysis::rules::load(&[]).unwrap();
+    let mut dropped_somewhere = false;
+    let bundles = bundles();
+    assert!(bundles.len() >= 17, "samples and confusers: {bundles:?}");
+    for bundle in bundles {
+        let (all, kept_all) = reports(&bundle, Retention::All);
+        let (some, kept_some) = reports(&bundle, interest::retention(&rules));
+        for (a, b) in all.iter().zip(&some) {
+            assert_eq!(a, b, "{}: a report differs when background events are not kept", bundle.display());
+        }
+        assert!(kept_some <= kept_all);
+        dropped_somewhere |= kept_some < kept_all;
+    }
+    assert!(dropped_somewhere, "no sample has background events: the test would prove nothing");
+}
