@@ -196,8 +196,8 @@ fn the_bundle_reads_back_with_formats_named() {
             .clone()
     };
     assert_eq!(format_of(".pm2/pm2.log"), "pm2-log");
-    assert_eq!(format_of("ecosystem.config.cjs"), "ecosystem");
-    assert_eq!(format_of("workflows/deploy.yml"), "workflow-file");
+    assert_eq!(format_of("ecosystem.config.cjs"), "pm2-ecosystem");
+    assert_eq!(format_of("workflows/deploy.yml"), "workflow");
     assert_eq!(format_of("git-log.txt"), "git");
     // The manifest's times replace the archive's: pm2.log's mtime comes from the manifest.
     let pm2_log = rows.iter().find(|r| r["file"].as_str().unwrap().ends_with(".pm2/pm2.log")).unwrap();
