@@ -156,11 +156,15 @@ pub fn collect(options: &CollectOptions, progress: &mut dyn FnMut(&str)) -> Resu
     }
 
     // 5. Each app directory: what was deployed, how, and by which workflow.
+    let mut dirs: Vec<PathBuf> = Vec::new();
     for dir in plan::app_dirs(&options.app_dirs, &apps) {
-        let Ok(dir) = dir.canonicalize() else {
-            bundle.missing(dir.display().to_string(), "app directory not found");
-            continue;
-        };
+        match dir.canonicalize() {
+            Ok(dir) if !dirs.contains(&dir) => dirs.push(dir),
+            Ok(_) => {}
+            Err(e) => bundle.missing(dir.display().to_string(), crate::evidence::io_words(&e)),
+        }
+    }
+    for dir in dirs {
         progress(&format!("app directory {}: git log, reflog, ecosystem and workflow files", dir.display()));
         for spec in plan::git_commands(&dir) {
             run(&mut bundle, &spec, progress)?;
