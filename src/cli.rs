@@ -121,12 +121,14 @@ struct BatchArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "Never changes the server: pm2 is run only when $PM2_HOME/pm2.pid names a live process and \
+#[command(
+    after_help = "Never changes the server: pm2 is run only when $PM2_HOME/pm2.pid names a live process and \
 rpc.sock exists (any pm2 command would otherwise start a daemon and write into pm2.log); the manifest records it. \
 PM2_HOME is taken from the environment, else ~NAME/.pm2 of --user (default: you). Missing tools and unreadable \
 files are recorded in manifest.json, never fatal; run as root to read everything.\n\n\
 Examples:\n  sudo postmortem collect --out /tmp/incident.tar.gz --user gitea-runner --app-dir /var/www/shop\n  \
-postmortem collect --out /tmp/incident.tar.gz --since 2h && postmortem analyze /tmp/incident.tar.gz")]
+postmortem collect --out /tmp/incident.tar.gz --since 2h && postmortem analyze /tmp/incident.tar.gz"
+)]
 struct CollectArgs {
     /// The bundle to write (.tar.gz); must not exist yet.
     #[arg(long, value_name = "BUNDLE.tar.gz")]
@@ -356,7 +358,9 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Analyze(args) => analyze_command(args),
         Command::Notify(args) => notify_command(args),
         Command::Collect(args) => {
-            let since = match crate::analysis::rules::duration(&args.since).filter(|d| *d > chrono::Duration::zero()) {
+            let since = match crate::analysis::rules::duration(&args.since)
+                .filter(|d| *d > chrono::Duration::zero())
+            {
                 Some(back) => Utc::now() - back,
                 None => parse_instant(&args.since, false)?,
             };

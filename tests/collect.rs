@@ -54,10 +54,16 @@ impl Host {
 
         let app = host.app_dir();
         fs::create_dir_all(app.join(".github/workflows")).unwrap();
-        fs::write(app.join("ecosystem.config.cjs"), "module.exports = { apps: [{ name: 'shop-api', script: 'api.js' }] };\n")
-            .unwrap();
-        fs::write(app.join(".github/workflows/deploy.yml"), "on: push\njobs:\n  d:\n    runs-on: x\n    steps:\n      - run: pm2 delete all\n")
-            .unwrap();
+        fs::write(
+            app.join("ecosystem.config.cjs"),
+            "module.exports = { apps: [{ name: 'shop-api', script: 'api.js' }] };\n",
+        )
+        .unwrap();
+        fs::write(
+            app.join(".github/workflows/deploy.yml"),
+            "on: push\njobs:\n  d:\n    runs-on: x\n    steps:\n      - run: pm2 delete all\n",
+        )
+        .unwrap();
         fs::write(app.join("README.md"), "not collected\n").unwrap();
         let git = |args: &[&str]| {
             let ok = Command::new("git")
@@ -131,9 +137,15 @@ fn without_a_daemon_collect_runs_no_pm2_and_leaves_pm2_home_untouched() {
     let before = (fs::read(&pm2_log).unwrap(), fs::metadata(&pm2_log).unwrap().modified().unwrap());
     let home_before = fs::read_dir(host.pm2_home()).unwrap().count();
 
-    let out = host.collect(&host.path_with_tools(), &["--since", "2h"]);
+    // The same app directory named twice is collected once.
+    let again = format!("{}/.", host.app_dir().display());
+    let out = host.collect(&host.path_with_tools(), &["--since", "2h", "--app-dir", &again]);
     assert!(out.status.success(), "collect failed: {}", stderr(&out));
-    assert!(stderr(&out).contains("no PM2 daemon running: no pm2.pid; ran no pm2 command"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no PM2 daemon running: no pm2.pid; ran no pm2 command"),
+        "{}",
+        stderr(&out)
+    );
 
     assert!(!host.mark().exists(), "collect ran pm2 without a daemon");
     assert!(!host.pm2_home().join("pm2.pid").exists());
@@ -141,7 +153,8 @@ fn without_a_daemon_collect_runs_no_pm2_and_leaves_pm2_home_untouched() {
     assert_eq!(fs::read(&pm2_log).unwrap(), before.0);
     assert_eq!(fs::metadata(&pm2_log).unwrap().modified().unwrap(), before.1);
     // Only the bundle is left in its directory: no scratch, no partial file.
-    let left: Vec<_> = fs::read_dir(host.dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let left: Vec<_> =
+        fs::read_dir(host.dir.path().join("out")).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left, ["bundle.tar.gz"]);
 
     let manifest = manifest_of(&host.out());
@@ -171,13 +184,16 @@ fn without_a_daemon_collect_runs_no_pm2_and_leaves_pm2_home_untouched() {
     assert!(!has(&app.join("README.md")));
     assert!(has(&host.pm2_home().join("logs/shop-api-out.log")));
     let commands = manifest["commands"].as_array().unwrap();
-    let git_log = commands.iter().find(|c| c["argv"].to_string().contains("\"log\"")).expect("git log ran");
+    let git_logs: Vec<_> = commands.iter().filter(|c| c["argv"].to_string().contains("\"log\"")).collect();
+    assert_eq!(git_logs.len(), 1, "{git_logs:?}");
+    let git_log = git_logs[0];
     assert_eq!(git_log["exit_code"], 0);
     let git_out = git_log["output"].as_str().unwrap();
     let log_text = &stored.iter().find(|(p, _)| p == git_out).expect("git log output stored").1;
     assert!(String::from_utf8_lossy(log_text).contains("deploy config"));
     // The journal window starts 2 h back.
-    let journal = commands.iter().find(|c| c["output"] == "commands/journalctl.json" || c["argv"][0] == "journalctl");
+    let journal =
+        commands.iter().find(|c| c["output"] == "commands/journalctl.json" || c["argv"][0] == "journalctl");
     assert!(journal.expect("journalctl planned")["command"].as_str().unwrap().contains("--since @"));
 }
 
@@ -186,9 +202,15 @@ fn the_bundle_reads_back_with_formats_named() {
     let host = Host::new();
     let out = host.collect(&host.path_with_tools(), &[]);
     assert!(out.status.success(), "collect failed: {}", stderr(&out));
-    let inputs = common::postmortem(["inputs".as_ref(), host.out().as_os_str(), "--format".as_ref(), "jsonl".as_ref()]);
+    let inputs = common::postmortem([
+        "inputs".as_ref(),
+        host.out().as_os_str(),
+        "--format".as_ref(),
+        "jsonl".as_ref(),
+    ]);
     assert!(inputs.status.success(), "inputs failed: {}", stderr(&inputs));
-    let rows: Vec<serde_json::Value> = stdout(&inputs).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let rows: Vec<serde_json::Value> =
+        stdout(&inputs).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let format_of = |suffix: &str| {
         rows.iter()
             .find(|r| r["file"].as_str().unwrap().ends_with(suffix))
@@ -212,18 +234,29 @@ fn missing_tools_and_a_stale_pid_file_are_recorded_not_fatal() {
     // Only git and the marking pm2 on PATH: df, free, journalctl … are "not installed".
     let only = host.dir.path().join("only");
     fs::create_dir_all(&only).unwrap();
-    let git = String::from_utf8(Command::new("sh").args(["-c", "command -v git"]).output().unwrap().stdout).unwrap();
+    let git = String::from_utf8(Command::new("sh").args(["-c", "command -v git"]).output().unwrap().stdout)
+        .unwrap();
     std::os::unix::fs::symlink(git.trim(), only.join("git")).unwrap();
     std::os::unix::fs::symlink(host.bin().join("pm2"), only.join("pm2")).unwrap();
 
-    let out = host.collect(&only.display().to_string(), &[]);
+    let out = host.collect(&only.display().to_string(), &["--app-dir", "/nonexistent/app"]);
     assert!(out.status.success(), "collect failed: {}", stderr(&out));
     assert!(!host.mark().exists(), "collect ran pm2 for a dead daemon");
     let manifest = manifest_of(&host.out());
-    assert!(manifest["pm2_daemon"]["detail"].as_str().unwrap().contains("pm2.pid names pid 2147483647, which is not running"));
+    assert!(manifest["pm2_daemon"]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("pm2.pid names pid 2147483647, which is not running"));
     let missing = manifest["missing"].as_array().unwrap();
-    assert!(missing.iter().any(|m| m["what"] == "df" && m["reason"] == "df is not installed (not on PATH)"), "{missing:?}");
-    let df = manifest["commands"].as_array().unwrap().iter().find(|c| c["command"] == "df -h").unwrap().clone();
+    assert!(missing
+        .iter()
+        .any(|m| m["what"] == "/nonexistent/app" && m["reason"] == "no such file or directory"));
+    assert!(
+        missing.iter().any(|m| m["what"] == "df" && m["reason"] == "df is not installed (not on PATH)"),
+        "{missing:?}"
+    );
+    let df =
+        manifest["commands"].as_array().unwrap().iter().find(|c| c["command"] == "df -h").unwrap().clone();
     assert_eq!(df["error"], "df is not installed (not on PATH)");
     assert!(df.get("output").is_none_or(|o| o.is_null()));
 }

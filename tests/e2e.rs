@@ -47,7 +47,9 @@ impl Pm2 {
         if !bin.exists() || !node {
             let why = if node { "tests/e2e/node_modules has no pm2" } else { "node is not on PATH" };
             if std::env::var_os("POSTMORTEM_E2E").is_some() {
-                panic!("POSTMORTEM_E2E is set but {why}: run `cargo xtask test` or `npm ci --prefix tests/e2e`");
+                panic!(
+                    "POSTMORTEM_E2E is set but {why}: run `cargo xtask test` or `npm ci --prefix tests/e2e`"
+                );
             }
             eprintln!("note: e2e test skipped: {why} (run `cargo xtask test` to install the pinned PM2)");
             return None;
@@ -84,7 +86,9 @@ impl Pm2 {
         let text = stdout(&out);
         let start = text.find('[').unwrap_or_else(|| panic!("pm2 jlist printed no JSON: {text}"));
         let list: Vec<Value> = serde_json::from_str(&text[start..]).expect("pm2 jlist is JSON");
-        self.seen_pids.borrow_mut().extend(list.iter().filter_map(|p| p["pid"].as_u64()).map(|p| p as u32).filter(|p| *p > 0));
+        self.seen_pids
+            .borrow_mut()
+            .extend(list.iter().filter_map(|p| p["pid"].as_u64()).map(|p| p as u32).filter(|p| *p > 0));
         list
     }
 
@@ -162,7 +166,8 @@ impl Drop for Pm2 {
         // this test's PM2_HOME (pids are reused).
         let mark = format!("PM2_HOME={}", self.home.display());
         let ours = |pid: &u32| {
-            fs::read(format!("/proc/{pid}/environ")).is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == mark.as_bytes()))
+            fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == mark.as_bytes()))
         };
         for pid in daemon.into_iter().chain(self.seen_pids.borrow().iter().copied()).filter(ours) {
             let _ = Command::new("kill").args(["-9", &pid.to_string()]).stderr(Stdio::null()).status();
@@ -194,7 +199,8 @@ fn runner_stamp() -> String {
 /// cyan, `shell:`), then each output line stamped as it arrives.
 fn run_as_ci_step(pm2: &Pm2, script: &Path, cwd: &Path) -> String {
     let text = fs::read_to_string(script).expect("the deploy script");
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).collect();
+    let lines: Vec<&str> =
+        text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).collect();
     let mut log = String::new();
     let mut stamp = |line: &str| log.push_str(&format!("{} {line}\n", runner_stamp()));
     stamp(&format!("##[group]Run {}", lines[0]));
@@ -245,7 +251,8 @@ fn a_test_deploy_with_pm2_delete_all_is_a_p1_with_production_down() {
     let bundle = pm2.collect("incident.tar.gz", &[&shop, &billing]);
 
     // The captured jlist is read as a snapshot dated by the manifest.
-    let inputs = common::postmortem(["inputs".as_ref(), bundle.as_os_str(), "--format".as_ref(), "jsonl".as_ref()]);
+    let inputs =
+        common::postmortem(["inputs".as_ref(), bundle.as_os_str(), "--format".as_ref(), "jsonl".as_ref()]);
     let jlist = stdout(&inputs)
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap())
@@ -254,7 +261,13 @@ fn a_test_deploy_with_pm2_delete_all_is_a_p1_with_production_down() {
     assert_eq!(jlist["format"], "pm2-jlist");
     assert!(jlist["assumptions"].to_string().contains("the manifest's captured_at"), "{jlist}");
 
-    let report = json_of(&["analyze".as_ref(), bundle.as_os_str(), job_log_path.as_os_str(), "--format".as_ref(), "json".as_ref()]);
+    let report = json_of(&[
+        "analyze".as_ref(),
+        bundle.as_os_str(),
+        job_log_path.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
     assert_eq!(report["severity"], "P1", "{report:#}");
     assert_eq!(report["root_causes"][0]["id"], "pm2-delete-all", "{report:#}");
     let down: BTreeSet<(String, String)> = report["incident"]["processes"]
@@ -264,7 +277,10 @@ fn a_test_deploy_with_pm2_delete_all_is_a_p1_with_production_down() {
         .map(|p| (p["process"].as_str().unwrap().to_string(), p["environment"].as_str().unwrap().to_string()))
         .collect();
     let production = |n: &str| (n.to_string(), "production".to_string());
-    assert_eq!(down, BTreeSet::from([production("shop-api"), production("shop-worker"), production("billing-api")]));
+    assert_eq!(
+        down,
+        BTreeSet::from([production("shop-api"), production("shop-worker"), production("billing-api")])
+    );
     // The CI log's line is among the evidence, cited by file and line.
     let evidence = report["root_causes"][0]["evidence"].to_string();
     assert!(evidence.contains("deploy-to-test-42.log"), "{evidence}");
@@ -292,7 +308,8 @@ fn an_external_kill_restarted_within_the_grace_is_no_incident() {
     });
 
     let bundle = pm2.collect("kill.tar.gz", &[&shop, &billing]);
-    let timeline = common::postmortem(["timeline".as_ref(), bundle.as_os_str(), "--format".as_ref(), "jsonl".as_ref()]);
+    let timeline =
+        common::postmortem(["timeline".as_ref(), bundle.as_os_str(), "--format".as_ref(), "jsonl".as_ref()]);
     assert!(timeline.status.success(), "timeline failed: {}", stderr(&timeline));
     let events = common::jsonl(&timeline);
     let exits: Vec<&Value> = events.iter().filter(|e| e["kind"] == "app-exit").collect();
@@ -339,6 +356,10 @@ fn collect_without_a_daemon_leaves_pm2_log_untouched() {
     assert_eq!(manifest["pm2_daemon"]["running"], false);
     assert_eq!(manifest["pm2_daemon"]["detail"], "no PM2 daemon running: no pm2.pid; ran no pm2 command");
     assert!(manifest["commands"].as_array().unwrap().iter().all(|c| c["argv"][0] != "pm2"));
-    let kept = manifest["files"].as_array().unwrap().iter().find(|f| f["original_path"] == pm2_log.display().to_string());
+    let kept = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["original_path"] == pm2_log.display().to_string());
     assert_eq!(kept.expect("pm2.log in the bundle")["sha256"], common::sha256_file(&pm2_log));
 }

@@ -57,12 +57,22 @@ impl BundleWriter {
     pub fn create(out: &Path, manifest: Manifest) -> Result<BundleWriter, CollectError> {
         let partial = with_suffix(out, ".partial");
         let scratch = with_suffix(out, ".scratch");
-        fs::create_dir_all(&scratch).map_err(|source| CollectError::Write { path: scratch.clone(), source })?;
+        fs::create_dir_all(&scratch)
+            .map_err(|source| CollectError::Write { path: scratch.clone(), source })?;
         let scratch = RemoveOnDrop(scratch);
-        let file = File::create(&partial).map_err(|source| CollectError::Write { path: partial.clone(), source })?;
+        let file =
+            File::create(&partial).map_err(|source| CollectError::Write { path: partial.clone(), source })?;
         let partial = RemoveOnDrop(partial);
         let tar = tar::Builder::new(GzEncoder::new(BufWriter::new(file), Compression::default()));
-        Ok(BundleWriter { tar, out: out.to_path_buf(), partial, scratch, next: 0, entries: BTreeSet::new(), manifest })
+        Ok(BundleWriter {
+            tar,
+            out: out.to_path_buf(),
+            partial,
+            scratch,
+            next: 0,
+            entries: BTreeSet::new(),
+            manifest,
+        })
     }
 
     fn scratch_path(&mut self) -> PathBuf {
@@ -79,7 +89,8 @@ impl BundleWriter {
     /// tell something; a command that could not start is recorded without output).
     pub fn add_command(&mut self, spec: &CommandSpec) -> Result<Captured, CollectError> {
         let scratch = self.scratch_path();
-        let run = runner::run_command(spec, &scratch).map_err(|source| CollectError::Write { path: scratch.clone(), source })?;
+        let run = runner::run_command(spec, &scratch)
+            .map_err(|source| CollectError::Write { path: scratch.clone(), source })?;
         let mut record = ManifestCommand {
             command: spec.command_line(),
             argv: spec.argv.clone(),
@@ -138,17 +149,27 @@ impl BundleWriter {
     }
 
     /// Appends a scratch file as `path`, hashing it on the way.
-    fn append(&mut self, path: &str, scratch: &Path, mtime: DateTime<Utc>) -> Result<(u64, String), CollectError> {
+    fn append(
+        &mut self,
+        path: &str,
+        scratch: &Path,
+        mtime: DateTime<Utc>,
+    ) -> Result<(u64, String), CollectError> {
         let write_err = |source| CollectError::Write { path: self.partial.0.clone(), source };
-        let file = File::open(scratch).map_err(|source| CollectError::Write { path: scratch.to_path_buf(), source })?;
-        let size = file.metadata().map_err(|source| CollectError::Write { path: scratch.to_path_buf(), source })?.len();
+        let file = File::open(scratch)
+            .map_err(|source| CollectError::Write { path: scratch.to_path_buf(), source })?;
+        let size = file
+            .metadata()
+            .map_err(|source| CollectError::Write { path: scratch.to_path_buf(), source })?
+            .len();
         let mut header = tar::Header::new_gnu();
         header.set_size(size);
         header.set_mode(0o644);
         header.set_mtime(mtime.timestamp().max(0) as u64);
         let mut reader = HashingReader::new(file);
         self.tar.append_data(&mut header, path, &mut reader).map_err(write_err)?;
-        let (sha256, _) = reader.finish().map_err(|source| CollectError::Write { path: scratch.to_path_buf(), source })?;
+        let (sha256, _) =
+            reader.finish().map_err(|source| CollectError::Write { path: scratch.to_path_buf(), source })?;
         self.entries.insert(path.to_string());
         Ok((size, sha256))
     }
@@ -164,10 +185,16 @@ impl BundleWriter {
         header.set_size(json.len() as u64);
         header.set_mode(0o644);
         header.set_mtime(Utc::now().timestamp().max(0) as u64);
-        self.tar.append_data(&mut header, MANIFEST_NAME, json.as_slice()).map_err(write_err(&self.partial.0))?;
+        self.tar
+            .append_data(&mut header, MANIFEST_NAME, json.as_slice())
+            .map_err(write_err(&self.partial.0))?;
         let gz = self.tar.into_inner().map_err(write_err(&self.partial.0))?;
         let buffered = gz.finish().map_err(write_err(&self.partial.0))?;
-        buffered.into_inner().map_err(|e| e.into_error()).and_then(|f| f.sync_all()).map_err(write_err(&self.partial.0))?;
+        buffered
+            .into_inner()
+            .map_err(|e| e.into_error())
+            .and_then(|f| f.sync_all())
+            .map_err(write_err(&self.partial.0))?;
         fs::rename(&self.partial.0, &self.out).map_err(write_err(&self.out))?;
         Ok(self.manifest)
     }

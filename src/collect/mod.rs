@@ -80,7 +80,12 @@ pub fn collect(options: &CollectOptions, progress: &mut dyn FnMut(&str)) -> Resu
     let passwd = runner::small_text(Path::new("/etc/passwd")).unwrap_or_default();
     let (user, home) = pm2_user(options.user.as_deref(), &passwd)?;
     let pm2_home = std::env::var_os("PM2_HOME").map(PathBuf::from).unwrap_or_else(|| home.join(".pm2"));
-    refuse_evidence_dirs(&options.out, [pm2_home.as_path(), Path::new("/var/log")].into_iter().chain(options.app_dirs.iter().map(PathBuf::as_path)))?;
+    refuse_evidence_dirs(
+        &options.out,
+        [pm2_home.as_path(), Path::new("/var/log")]
+            .into_iter()
+            .chain(options.app_dirs.iter().map(PathBuf::as_path)),
+    )?;
 
     let manifest = Manifest {
         collector: Some(format!("postmortem collect {}", env!("CARGO_PKG_VERSION"))),
@@ -119,19 +124,26 @@ pub fn collect(options: &CollectOptions, progress: &mut dyn FnMut(&str)) -> Resu
             timedatectl = runner::small_text(&captured.scratch);
         }
     }
-    let etc_timezone = bundle.add_file(&FileSpec { path: "/etc/timezone".into(), tail: None, expected: false })?;
+    let etc_timezone =
+        bundle.add_file(&FileSpec { path: "/etc/timezone".into(), tail: None, expected: false })?;
     let etc_timezone = etc_timezone.and_then(|p| runner::small_text(&p));
-    bundle.manifest.timezone =
-        plan::timezone(timedatectl.as_deref(), etc_timezone.as_deref(), runner::localtime_target().as_deref());
+    bundle.manifest.timezone = plan::timezone(
+        timedatectl.as_deref(),
+        etc_timezone.as_deref(),
+        runner::localtime_target().as_deref(),
+    );
 
     // 3. PM2's files.
     progress("copying pm2.log, dump.pm2 and the app logs");
     let home_names = listed(&mut bundle, &pm2_home, true);
     let logs_dir = pm2_home.join("logs");
     let log_names = listed(&mut bundle, &logs_dir, false);
-    let files = plan::pm2_home_files(&pm2_home, &home_names)
-        .into_iter()
-        .chain(plan::app_log_files(&logs_dir, &log_names, &apps, options.app_log_tail));
+    let files = plan::pm2_home_files(&pm2_home, &home_names).into_iter().chain(plan::app_log_files(
+        &logs_dir,
+        &log_names,
+        &apps,
+        options.app_log_tail,
+    ));
     for spec in files {
         bundle.add_file(&spec)?;
     }
@@ -143,7 +155,9 @@ pub fn collect(options: &CollectOptions, progress: &mut dyn FnMut(&str)) -> Resu
     let mut users = BTreeSet::from([user.clone()]);
     for spec in plan::auth_log_files(var_log, &listed(&mut bundle, var_log, true)) {
         let copy = bundle.add_file(&spec)?;
-        if let Some(text) = copy.filter(|_| !spec.path.to_string_lossy().ends_with(".gz")).and_then(|p| std::fs::read(p).ok()) {
+        if let Some(text) =
+            copy.filter(|_| !spec.path.to_string_lossy().ends_with(".gz")).and_then(|p| std::fs::read(p).ok())
+        {
             users.extend(plan::logged_in_users(&String::from_utf8_lossy(&text)));
         }
     }
@@ -170,8 +184,10 @@ pub fn collect(options: &CollectOptions, progress: &mut dyn FnMut(&str)) -> Resu
             run(&mut bundle, &spec, progress)?;
         }
         let root_names = runner::dir_names(&dir).unwrap_or_default();
-        let workflows: Vec<(&str, Vec<String>)> =
-            plan::WORKFLOW_DIRS.iter().map(|sub| (*sub, runner::dir_names(&dir.join(sub)).unwrap_or_default())).collect();
+        let workflows: Vec<(&str, Vec<String>)> = plan::WORKFLOW_DIRS
+            .iter()
+            .map(|sub| (*sub, runner::dir_names(&dir.join(sub)).unwrap_or_default()))
+            .collect();
         for spec in plan::app_dir_files(&dir, &root_names, &workflows) {
             bundle.add_file(&spec)?;
         }
@@ -195,7 +211,8 @@ fn run(
     progress: &mut dyn FnMut(&str),
 ) -> Result<bundle::Captured, CollectError> {
     let captured = bundle.add_command(spec)?;
-    let outcome = match (captured.exit_code, bundle.manifest.commands.last().and_then(|c| c.error.as_deref())) {
+    let outcome = match (captured.exit_code, bundle.manifest.commands.last().and_then(|c| c.error.as_deref()))
+    {
         (_, Some(error)) => error.to_string(),
         (Some(code), None) => format!("exit {code}"),
         (None, None) => "ended by a signal".to_string(),
@@ -225,12 +242,18 @@ fn pm2_user(user: Option<&str>, passwd: &str) -> Result<(String, PathBuf), Colle
         return Ok((user.to_string(), home));
     }
     let name = std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).unwrap_or_else(|_| "root".into());
-    let home = std::env::var_os("HOME").map(PathBuf::from).or_else(|| plan::home_of(passwd, &name)).unwrap_or_else(|| "/root".into());
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .or_else(|| plan::home_of(passwd, &name))
+        .unwrap_or_else(|| "/root".into());
     Ok((name, home))
 }
 
 /// Refuses an `--out` inside a directory collect reads evidence from.
-fn refuse_evidence_dirs<'a>(out: &Path, evidence: impl Iterator<Item = &'a Path>) -> Result<(), CollectError> {
+fn refuse_evidence_dirs<'a>(
+    out: &Path,
+    evidence: impl Iterator<Item = &'a Path>,
+) -> Result<(), CollectError> {
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let Ok(parent) = parent.canonicalize() else { return Ok(()) };
     for dir in evidence {

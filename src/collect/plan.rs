@@ -29,7 +29,11 @@ pub struct CommandSpec {
 
 impl CommandSpec {
     fn new(output: impl Into<String>, argv: &[&str]) -> CommandSpec {
-        CommandSpec { output: output.into(), argv: argv.iter().map(|a| a.to_string()).collect(), env: Vec::new() }
+        CommandSpec {
+            output: output.into(),
+            argv: argv.iter().map(|a| a.to_string()).collect(),
+            env: Vec::new(),
+        }
     }
 
     /// The command line as a person would type it (for the manifest and progress lines).
@@ -81,7 +85,11 @@ pub enum DaemonState {
 
 /// Decides whether a daemon runs: the pid file's text (if it could be read), whether that
 /// pid is a live process, whether the RPC socket exists.
-pub fn daemon_state(pid_text: Option<&str>, is_alive: impl Fn(u32) -> bool, socket_exists: bool) -> DaemonState {
+pub fn daemon_state(
+    pid_text: Option<&str>,
+    is_alive: impl Fn(u32) -> bool,
+    socket_exists: bool,
+) -> DaemonState {
     let not = |reason: &str| DaemonState::NotRunning { reason: format!("no PM2 daemon running: {reason}") };
     let Some(text) = pid_text else { return not("no pm2.pid") };
     let Ok(pid) = text.trim().parse::<u32>() else { return not("pm2.pid does not hold a pid") };
@@ -119,7 +127,10 @@ pub fn system_commands(since: DateTime<Utc>, pm2_user: &str) -> Vec<CommandSpec>
         CommandSpec::new("commands/uptime.txt", &["uptime"]),
         CommandSpec::new("commands/timedatectl.txt", &["timedatectl"]),
         CommandSpec::new("commands/systemctl-status-pm2.txt", &["systemctl", "status", &unit, "--no-pager"]),
-        CommandSpec::new("commands/journalctl.json", &["journalctl", "-o", "json", "--no-pager", "--since", &since_arg]),
+        CommandSpec::new(
+            "commands/journalctl.json",
+            &["journalctl", "-o", "json", "--no-pager", "--since", &since_arg],
+        ),
         CommandSpec::new(
             "commands/journalctl-kernel-this-boot.json",
             &["journalctl", "-k", "-b", "0", "-o", "json", "--no-pager", "--until", &since_arg],
@@ -147,7 +158,11 @@ pub fn git_commands(dir: &Path) -> Vec<CommandSpec> {
             argv: git(&["log", "--pretty=fuller", "--name-status", "-n", "50"]),
             env: Vec::new(),
         },
-        CommandSpec { output: format!("{base}/git-reflog.txt"), argv: git(&["reflog", "--date=iso"]), env: Vec::new() },
+        CommandSpec {
+            output: format!("{base}/git-reflog.txt"),
+            argv: git(&["reflog", "--date=iso"]),
+            env: Vec::new(),
+        },
     ]
 }
 
@@ -183,12 +198,16 @@ pub struct Pm2App {
     pub err_log: Option<PathBuf>,
 }
 
-/// The processes of a `pm2 jlist` output. The CLI may print warnings before the JSON (an
-/// out-of-date in-memory PM2), so reading starts at the first `[`; unreadable output gives
-/// no apps (the raw output is in the bundle anyway).
+/// The processes of a `pm2 jlist` output. The CLI may print warnings before the JSON
+/// (`[PM2] In-memory PM2 is out-of-date …`), so the JSON is the first line from which the rest
+/// reads as an array; unreadable output gives no apps (the raw output is in the bundle anyway).
 pub fn apps_from_jlist(output: &[u8]) -> Vec<Pm2App> {
-    let Some(start) = output.iter().position(|&b| b == b'[') else { return Vec::new() };
-    let Ok(serde_json::Value::Array(items)) = serde_json::from_slice::<serde_json::Value>(&output[start..]) else {
+    let line_starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', output).map(|i| i + 1));
+    let array_from = |i: usize| match serde_json::from_slice::<serde_json::Value>(&output[i..]) {
+        Ok(serde_json::Value::Array(items)) => Some(items),
+        _ => None,
+    };
+    let Some(items) = line_starts.filter(|&i| output.get(i) == Some(&b'[')).find_map(array_from) else {
         return Vec::new();
     };
     let path = |env: &serde_json::Value, key: &str| env.get(key).and_then(|v| v.as_str()).map(PathBuf::from);
@@ -209,7 +228,12 @@ pub fn apps_from_jlist(output: &[u8]) -> Vec<Pm2App> {
 /// The app directories: `--app-dir`s first, then each process's `pm_cwd`, without repeats.
 pub fn app_dirs(explicit: &[PathBuf], apps: &[Pm2App]) -> Vec<PathBuf> {
     let mut seen = BTreeSet::new();
-    explicit.iter().chain(apps.iter().filter_map(|a| a.cwd.as_ref())).filter(|d| seen.insert(d.to_path_buf())).cloned().collect()
+    explicit
+        .iter()
+        .chain(apps.iter().filter_map(|a| a.cwd.as_ref()))
+        .filter(|d| seen.insert(d.to_path_buf()))
+        .cloned()
+        .collect()
 }
 
 /// The sub-directories of an app directory whose files are CI workflows.
@@ -218,7 +242,8 @@ pub const WORKFLOW_DIRS: [&str; 3] = [".github/workflows", ".gitea/workflows", "
 /// Whether a file name is a PM2 ecosystem file (`ecosystem.config.cjs`, `ecosystem-test.config.js`,
 /// `ecosystem.json`, `ecosystem.yml`).
 pub fn is_ecosystem_file(name: &str) -> bool {
-    name.starts_with("ecosystem") && [".js", ".cjs", ".mjs", ".json", ".yml", ".yaml"].iter().any(|e| name.ends_with(e))
+    name.starts_with("ecosystem")
+        && [".js", ".cjs", ".mjs", ".json", ".yml", ".yaml"].iter().any(|e| name.ends_with(e))
 }
 
 /// Whether a file name in a workflow directory is a workflow.
@@ -230,10 +255,18 @@ pub fn is_workflow_file(name: &str) -> bool {
 /// names directly in it) and its workflows (`workflows`: each workflow directory with the
 /// names in it).
 pub fn app_dir_files(dir: &Path, root_names: &[String], workflows: &[(&str, Vec<String>)]) -> Vec<FileSpec> {
-    let mut files: Vec<FileSpec> =
-        root_names.iter().filter(|n| is_ecosystem_file(n)).map(|n| FileSpec::whole(dir.join(n), false)).collect();
+    let mut files: Vec<FileSpec> = root_names
+        .iter()
+        .filter(|n| is_ecosystem_file(n))
+        .map(|n| FileSpec::whole(dir.join(n), false))
+        .collect();
     for (sub, names) in workflows {
-        files.extend(names.iter().filter(|n| is_workflow_file(n)).map(|n| FileSpec::whole(dir.join(sub).join(n), false)));
+        files.extend(
+            names
+                .iter()
+                .filter(|n| is_workflow_file(n))
+                .map(|n| FileSpec::whole(dir.join(sub).join(n), false)),
+        );
     }
     files
 }
@@ -241,7 +274,8 @@ pub fn app_dir_files(dir: &Path, root_names: &[String], workflows: &[(&str, Vec<
 /// The files of `$PM2_HOME`: `pm2.log` and its rotations (`pm2.log.1`, pm2-logrotate's
 /// `pm2__2026-02-17_00-00-00.log`) with their tails, and the saved process list (`dump.pm2`).
 pub fn pm2_home_files(pm2_home: &Path, names: &[String]) -> Vec<FileSpec> {
-    let mut files = vec![FileSpec { path: pm2_home.join("pm2.log"), tail: Some(PM2_LOG_TAIL), expected: true }];
+    let mut files =
+        vec![FileSpec { path: pm2_home.join("pm2.log"), tail: Some(PM2_LOG_TAIL), expected: true }];
     let mut rest: Vec<&String> = names.iter().filter(|n| n.as_str() != "pm2.log").collect();
     rest.sort();
     for name in rest {
@@ -261,7 +295,11 @@ pub fn app_log_files(logs_dir: &Path, names: &[String], apps: &[Pm2App], tail: u
     paths.extend(names.iter().filter(|n| n.contains(".log")).map(|n| logs_dir.join(n)));
     // `/dev/null` is how an ecosystem turns a log off.
     paths.extend(
-        apps.iter().flat_map(|a| [&a.out_log, &a.err_log]).flatten().filter(|p| !p.starts_with("/dev")).cloned(),
+        apps.iter()
+            .flat_map(|a| [&a.out_log, &a.err_log])
+            .flatten()
+            .filter(|p| !p.starts_with("/dev"))
+            .cloned(),
     );
     paths.into_iter().map(|path| FileSpec { path, tail: Some(tail), expected: false }).collect()
 }
@@ -271,7 +309,12 @@ pub fn auth_log_files(var_log: &Path, names: &[String]) -> Vec<FileSpec> {
     let mut found: Vec<&String> = names.iter().filter(|n| n.starts_with("auth.log")).collect();
     found.sort();
     let mut files = vec![FileSpec::whole(var_log.join("auth.log"), true)];
-    files.extend(found.into_iter().filter(|n| n.as_str() != "auth.log").map(|n| FileSpec::whole(var_log.join(n), false)));
+    files.extend(
+        found
+            .into_iter()
+            .filter(|n| n.as_str() != "auth.log")
+            .map(|n| FileSpec::whole(var_log.join(n), false)),
+    );
     files
 }
 
@@ -304,12 +347,19 @@ pub fn home_of(passwd: &str, user: &str) -> Option<PathBuf> {
 
 /// The shell history files of a home directory.
 pub fn history_files(home: &Path) -> Vec<FileSpec> {
-    [".bash_history", ".zsh_history", ".history"].iter().map(|n| FileSpec::whole(home.join(n), false)).collect()
+    [".bash_history", ".zsh_history", ".history"]
+        .iter()
+        .map(|n| FileSpec::whole(home.join(n), false))
+        .collect()
 }
 
 /// The host's IANA zone: `timedatectl`'s `Time zone:` line, else `/etc/timezone`, else the
 /// target of the `/etc/localtime` link (`…/zoneinfo/Europe/Berlin`).
-pub fn timezone(timedatectl: Option<&str>, etc_timezone: Option<&str>, localtime_target: Option<&Path>) -> Option<String> {
+pub fn timezone(
+    timedatectl: Option<&str>,
+    etc_timezone: Option<&str>,
+    localtime_target: Option<&Path>,
+) -> Option<String> {
     let from_timedatectl = timedatectl.and_then(|t| {
         t.lines().find_map(|l| l.trim().strip_prefix("Time zone:")).and_then(|r| r.split_whitespace().next())
     });
@@ -373,10 +423,7 @@ mod tests {
         assert_eq!(archive_file_path(Path::new("/a/../../etc/x")), "files/a/etc/x");
         let git = git_commands(Path::new("/var/www/shop"));
         assert_eq!(git[0].output, "commands/git/var/www/shop/git-log.txt");
-        assert_eq!(
-            git[1].command_line(),
-            "git -c 'safe.directory=*' -C /var/www/shop reflog --date=iso"
-        );
+        assert_eq!(git[1].command_line(), "git -c 'safe.directory=*' -C /var/www/shop reflog --date=iso");
     }
 
     #[test]
@@ -393,9 +440,21 @@ mod tests {
         let dirs = app_dirs(&[PathBuf::from("/srv/billing"), PathBuf::from("/var/www/shop")], &apps);
         assert_eq!(dirs, vec![PathBuf::from("/srv/billing"), PathBuf::from("/var/www/shop")]);
 
-        let logs = app_log_files(Path::new("/root/.pm2/logs"), &names(&["a-out.log", "a-out__2026.log", "x.txt"]), &apps, 9);
+        let logs = app_log_files(
+            Path::new("/root/.pm2/logs"),
+            &names(&["a-out.log", "a-out__2026.log", "x.txt"]),
+            &apps,
+            9,
+        );
         let paths: Vec<_> = logs.iter().map(|f| f.path.display().to_string()).collect();
-        assert_eq!(paths, ["/root/.pm2/logs/a-out.log", "/root/.pm2/logs/a-out__2026.log", "/root/.pm2/logs/shop-api-out.log"]);
+        assert_eq!(
+            paths,
+            [
+                "/root/.pm2/logs/a-out.log",
+                "/root/.pm2/logs/a-out__2026.log",
+                "/root/.pm2/logs/shop-api-out.log"
+            ]
+        );
         assert!(logs.iter().all(|f| f.tail == Some(9)));
     }
 
@@ -409,7 +468,11 @@ mod tests {
         let paths: Vec<_> = files.iter().map(|f| f.path.display().to_string()).collect();
         assert_eq!(
             paths,
-            ["/srv/app/ecosystem.config.cjs", "/srv/app/ecosystem-test.config.js", "/srv/app/.gitea/workflows/deploy.yml"]
+            [
+                "/srv/app/ecosystem.config.cjs",
+                "/srv/app/ecosystem-test.config.js",
+                "/srv/app/.gitea/workflows/deploy.yml"
+            ]
         );
     }
 
@@ -417,10 +480,26 @@ mod tests {
     fn pm2_home_and_auth_logs_with_rotations() {
         let home = pm2_home_files(
             Path::new("/h/.pm2"),
-            &names(&["pm2.pid", "rpc.sock", "pm2.log", "pm2.log.1", "pm2__2026-02-17_00-00-00.log", "dump.pm2", "logs"]),
+            &names(&[
+                "pm2.pid",
+                "rpc.sock",
+                "pm2.log",
+                "pm2.log.1",
+                "pm2__2026-02-17_00-00-00.log",
+                "dump.pm2",
+                "logs",
+            ]),
         );
         let paths: Vec<_> = home.iter().map(|f| f.path.display().to_string()).collect();
-        assert_eq!(paths, ["/h/.pm2/pm2.log", "/h/.pm2/dump.pm2", "/h/.pm2/pm2.log.1", "/h/.pm2/pm2__2026-02-17_00-00-00.log"]);
+        assert_eq!(
+            paths,
+            [
+                "/h/.pm2/pm2.log",
+                "/h/.pm2/dump.pm2",
+                "/h/.pm2/pm2.log.1",
+                "/h/.pm2/pm2__2026-02-17_00-00-00.log"
+            ]
+        );
         assert!(home[0].expected && home[0].tail == Some(PM2_LOG_TAIL));
         assert_eq!(home[1].tail, None);
 
@@ -446,7 +525,10 @@ mod tests {
         assert_eq!(timezone(Some(td), Some("Etc/UTC\n"), None).as_deref(), Some("Europe/Berlin"));
         assert_eq!(timezone(None, Some("Etc/UTC\n"), None).as_deref(), Some("Etc/UTC"));
         let link = Path::new("/usr/share/zoneinfo/America/New_York");
-        assert_eq!(timezone(Some("Failed to connect to bus"), None, Some(link)).as_deref(), Some("America/New_York"));
+        assert_eq!(
+            timezone(Some("Failed to connect to bus"), None, Some(link)).as_deref(),
+            Some("America/New_York")
+        );
         assert_eq!(timezone(None, None, None), None);
     }
 }

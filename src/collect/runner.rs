@@ -15,8 +15,10 @@ use super::plan::{self, CommandSpec, DaemonState};
 
 /// The names in a directory, sorted.
 pub fn dir_names(dir: &Path) -> io::Result<Vec<String>> {
-    let mut names: Vec<String> =
-        fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    let mut names: Vec<String> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
     names.sort();
     Ok(names)
 }
