@@ -353,8 +353,9 @@ pub fn history_files(home: &Path) -> Vec<FileSpec> {
         .collect()
 }
 
-/// The host's IANA zone: `timedatectl`'s `Time zone:` line, else `/etc/timezone`, else the
-/// target of the `/etc/localtime` link (`…/zoneinfo/Europe/Berlin`).
+/// The host's IANA zone: `timedatectl`'s `Time zone:` line, else the target of the
+/// `/etc/localtime` link (`…/zoneinfo/Europe/Berlin`: what libc and Node.js, so PM2, use),
+/// else Debian's `/etc/timezone`.
 pub fn timezone(
     timedatectl: Option<&str>,
     etc_timezone: Option<&str>,
@@ -368,7 +369,7 @@ pub fn timezone(
         let s = p.to_str()?;
         s.split_once("zoneinfo/").map(|(_, zone)| zone)
     });
-    from_timedatectl.or(from_file).or(from_link).map(str::to_string)
+    from_timedatectl.or(from_link).or(from_file).map(str::to_string)
 }
 
 #[cfg(test)]
@@ -524,6 +525,8 @@ mod tests {
         let td = "               Local time: Tue 2026-02-17 15:00:00 CET\n                Time zone: Europe/Berlin (CET, +0100)\n";
         assert_eq!(timezone(Some(td), Some("Etc/UTC\n"), None).as_deref(), Some("Europe/Berlin"));
         assert_eq!(timezone(None, Some("Etc/UTC\n"), None).as_deref(), Some("Etc/UTC"));
+        let berlin = Path::new("/usr/share/zoneinfo/Europe/Berlin");
+        assert_eq!(timezone(None, Some("Etc/UTC\n"), Some(berlin)).as_deref(), Some("Europe/Berlin"));
         let link = Path::new("/usr/share/zoneinfo/America/New_York");
         assert_eq!(
             timezone(Some("Failed to connect to bus"), None, Some(link)).as_deref(),
