@@ -117,11 +117,13 @@ pub fn collect(options: &CollectOptions, progress: &mut dyn FnMut(&str)) -> Resu
     }
 
     // 2. The host: disk, memory, clock, the pm2 unit, the journal.
-    let mut timedatectl = None;
+    let (mut timedatectl, mut journal) = (None, None);
     for spec in plan::system_commands(options.since, &user) {
         let captured = run(&mut bundle, &spec, progress)?;
         if spec.argv[0] == "timedatectl" && captured.exit_code == Some(0) {
             timedatectl = runner::small_text(&captured.scratch);
+        } else if spec.output == plan::JOURNAL_WINDOW_OUTPUT {
+            journal = Some(captured.scratch);
         }
     }
     let etc_timezone =
@@ -149,10 +151,16 @@ pub fn collect(options: &CollectOptions, progress: &mut dyn FnMut(&str)) -> Resu
     }
 
     // 4. Who was on the host: auth logs, then the shell histories of the PM2 user and of
-    //    everyone they show logging in.
+    //    everyone the auth logs or the journal's window show logging in.
     progress("copying /var/log/auth.log* and shell histories");
     let var_log = Path::new("/var/log");
     let mut users = BTreeSet::from([user.clone()]);
+    if let Some(file) = journal.and_then(|p| std::fs::File::open(p).ok()) {
+        use std::io::BufRead;
+        for line in io::BufReader::new(file).lines().map_while(Result::ok) {
+            users.extend(plan::logged_in_users(&line));
+        }
+    }
     for spec in plan::auth_log_files(var_log, &listed(&mut bundle, var_log, true)) {
         let copy = bundle.add_file(&spec)?;
         if let Some(text) =

@@ -114,6 +114,9 @@ pub fn pm2_commands(daemon: &DaemonState, pm2_home: &Path) -> Vec<CommandSpec> {
     ]
 }
 
+/// Where the journal of the window goes in the bundle.
+pub const JOURNAL_WINDOW_OUTPUT: &str = "commands/journalctl.json";
+
 /// The host's state (disk, memory, clock, the PM2 systemd unit) and the journal: the window
 /// from `since`, plus the kernel messages of this and the previous boot from before the window
 /// (the window's own kernel lines are already in `journalctl.json`).
@@ -128,7 +131,7 @@ pub fn system_commands(since: DateTime<Utc>, pm2_user: &str) -> Vec<CommandSpec>
         CommandSpec::new("commands/timedatectl.txt", &["timedatectl"]),
         CommandSpec::new("commands/systemctl-status-pm2.txt", &["systemctl", "status", &unit, "--no-pager"]),
         CommandSpec::new(
-            "commands/journalctl.json",
+            JOURNAL_WINDOW_OUTPUT,
             &["journalctl", "-o", "json", "--no-pager", "--since", &since_arg],
         ),
         CommandSpec::new(
@@ -516,6 +519,9 @@ mod tests {
                     Feb 17 15:33:00 web sshd[2]: Failed password for invalid user admin from 10.0.0.9\n";
         let users: Vec<_> = logged_in_users(auth).into_iter().collect();
         assert_eq!(users, ["gitea-runner", "root"]);
+        let journal_line =
+            r#"{"__REALTIME_TIMESTAMP":"1","MESSAGE":"Accepted password for bob from 10.0.0.2 port 5 ssh2"}"#;
+        assert_eq!(logged_in_users(journal_line).into_iter().collect::<Vec<_>>(), ["bob"]);
 
         let passwd = "root:x:0:0:root:/root:/bin/bash\ndeploy:x:1000:1000::/home/deploy:/bin/bash\n";
         assert_eq!(home_of(passwd, "deploy"), Some(PathBuf::from("/home/deploy")));
