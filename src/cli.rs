@@ -60,6 +60,10 @@ enum Command {
     /// Draft the runbook's incident notification, status update or resolution notice from
     /// the evidence (placeholders stay for what the evidence cannot know).
     Notify(NotifyArgs),
+    /// Capture this host's evidence, read-only, into a bundle for `analyze`: pm2 jlist/list
+    /// (only if a daemon already runs), pm2.log, app logs, the journal, auth logs, df/free,
+    /// git history, workflows and ecosystem files of each app directory, shell histories.
+    Collect(CollectArgs),
     /// List the formats postmortem reads, how each is recognised, and the event kinds.
     Formats,
     /// List the root-cause rules loaded (embedded, plus --rules FILE) and the matchers.
@@ -114,6 +118,39 @@ struct BatchArgs {
     /// Exit with 1 when any bundle could not be analyzed (default: report it and go on).
     #[arg(long)]
     fail_on_error: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Never changes the server: pm2 is run only when $PM2_HOME/pm2.pid names a live process and \
+rpc.sock exists (any pm2 command would otherwise start a daemon and write into pm2.log); the manifest records it. \
+PM2_HOME is taken from the environment, else ~NAME/.pm2 of --user (default: you). Missing tools and unreadable \
+files are recorded in manifest.json, never fatal; run as root to read everything.\n\n\
+Examples:\n  sudo postmortem collect --out /tmp/incident.tar.gz --user gitea-runner --app-dir /var/www/shop\n  \
+postmortem collect --out /tmp/incident.tar.gz --since 2h && postmortem analyze /tmp/incident.tar.gz"
+)]
+struct CollectArgs {
+    /// The bundle to write (.tar.gz); must not exist yet.
+    #[arg(long, value_name = "BUNDLE.tar.gz")]
+    out: PathBuf,
+
+    /// An app directory (git repository with ecosystem and workflow files); repeatable. The
+    /// running daemon's apps' directories (pm_cwd) are added.
+    #[arg(long, value_name = "DIR")]
+    app_dir: Vec<PathBuf>,
+
+    /// Start of the journal window: a duration back from now (24h, 90m, 2d) or a time
+    /// (RFC3339, or YYYY-MM-DD[ HH:MM[:SS]] in UTC).
+    #[arg(long, value_name = "DURATION_OR_TIME", default_value = "24h")]
+    since: String,
+
+    /// The account PM2 runs as (its PM2_HOME and shell history).
+    #[arg(long, value_name = "NAME")]
+    user: Option<String>,
+
+    /// MiB kept from the end of each PM2 app log.
+    #[arg(long, value_name = "MIB", default_value_t = 16)]
+    app_log_mib: u64,
 }
 
 #[derive(Debug, Args)]
@@ -320,6 +357,23 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Timeline(args) => timeline_command(args),
         Command::Analyze(args) => analyze_command(args),
         Command::Notify(args) => notify_command(args),
+        Command::Collect(args) => {
+            let since = match crate::analysis::rules::duration(&args.since)
+                .filter(|d| *d > chrono::Duration::zero())
+            {
+                Some(back) => Utc::now() - back,
+                None => parse_instant(&args.since, false)?,
+            };
+            let options = crate::collect::CollectOptions {
+                out: args.out,
+                app_dirs: args.app_dir,
+                since,
+                user: args.user,
+                app_log_tail: args.app_log_mib << 20,
+            };
+            crate::collect::collect(&options, &mut |line| eprintln!("collect: {line}"))?;
+            Ok(EXIT_OK)
+        }
         Command::Batch(args) => batch_command(args),
         Command::Rules(args) => {
             let rules = load_rules(&args.rules)?;

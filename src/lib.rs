@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod batch;
 pub mod cli;
 pub mod clock;
+pub mod collect;
 pub mod event;
 pub mod evidence;
 pub mod inventory;

@@ -8,17 +8,25 @@
 //!                "output": "commands/pm2-jlist.json"}]}
 //! ```
 //! Its `mtime`s replace the filesystem's (copying evidence destroys those).
+//!
+//! `postmortem collect` writes the same format with a few more keys, all optional for a
+//! reader: each command's `argv`, `stderr` and `error`, a file's `original_size` when only
+//! its tail was kept, the `pm2_daemon` it found (or did not), and `missing`: every tool,
+//! file or directory it looked for and could not read.
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// The file name a bundle's manifest has at the bundle's root.
 pub const MANIFEST_NAME: &str = "manifest.json";
 
 /// A parsed manifest.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default)]
 pub struct Manifest {
+    /// What wrote the manifest (`postmortem collect 0.1.0`), when a tool did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collector: Option<String>,
     /// The host the evidence came from.
     pub host: Option<String>,
     /// The host's IANA zone (`Europe/Berlin`), for zone-less local times.
@@ -29,18 +37,53 @@ pub struct Manifest {
     pub files: Vec<ManifestFile>,
     /// Commands the collector ran and where their output is.
     pub commands: Vec<ManifestCommand>,
+    /// The PM2 daemon the collector found, or why it ran no pm2 command.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pm2_daemon: Option<ManifestDaemon>,
+    /// Tools, files and directories the collector looked for and could not read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<ManifestMissing>,
+}
+
+/// Whether a PM2 daemon was running when the bundle was collected.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct ManifestDaemon {
+    /// The `PM2_HOME` looked at.
+    pub pm2_home: String,
+    /// Whether a daemon was running (pm2 commands were run only then).
+    pub running: bool,
+    /// The daemon's pid, from `pm2.pid`, when it names a live process.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pid: Option<u32>,
+    /// What was found, in words (`no PM2 daemon running: no pm2.pid`).
+    pub detail: String,
+}
+
+/// Something the collector wanted and could not get; never fatal.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default)]
+pub struct ManifestMissing {
+    /// A path on the host, or a tool's name.
+    pub what: String,
+    /// Why it is missing (`not installed`, `permission denied …`, `no such file …`).
+    pub reason: String,
 }
 
 /// One file of the bundle as the manifest describes it.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default)]
 pub struct ManifestFile {
     /// Path inside the bundle, `/`-separated, relative to the manifest's directory.
     pub path: String,
     /// Where the file was on the host.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_path: Option<String>,
-    /// Size in bytes when captured.
+    /// Size in bytes when captured (of what the bundle holds).
     pub size: Option<u64>,
+    /// The file's size on the host when only its last `size` bytes were kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_size: Option<u64>,
     /// SHA-256 when captured.
     pub sha256: Option<String>,
     /// Modification time on the host.
@@ -48,17 +91,26 @@ pub struct ManifestFile {
 }
 
 /// A command the collector ran.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
 #[serde(default)]
 pub struct ManifestCommand {
     /// The command line.
     pub command: String,
+    /// The exact arguments, program first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub argv: Vec<String>,
     /// Its exit code.
     pub exit_code: Option<i32>,
     /// How long it ran.
     pub duration_ms: Option<u64>,
     /// Path of its captured output inside the bundle.
     pub output: Option<String>,
+    /// The start of what it wrote to stderr, when anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stderr: Option<String>,
+    /// Why it could not run (`not installed`), when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl Manifest {

@@ -7,6 +7,8 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
 
+mod pm2;
+
 fn main() {
     let args: Vec<String> = env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -57,6 +59,7 @@ fn test() -> Result<(), String> {
     ensure_component("clippy", "clippy")?;
     ensure_component("fmt", "rustfmt")?;
     run("cargo", &["fmt", "--all", "--", "--check"])?;
+    pm2::prepare_e2e()?;
     run("cargo", &["test", "--workspace"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
     Ok(())
