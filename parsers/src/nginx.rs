@@ -283,13 +283,13 @@ fn quoted(input: &str) -> IResult<&str, &str> {
     let (rest, _) = char('"')(input)?;
     let bytes = rest.as_bytes();
     let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' => i += 2,
+    while let Some(at) = memchr::memchr2(b'\\', b'"', &bytes[i.min(bytes.len())..]) {
+        i += at;
+        if bytes[i] == b'"' {
             // `"` is ASCII: `i` is a char boundary here.
-            b'"' => return Ok((&rest[i + 1..], &rest[..i])),
-            _ => i += 1,
+            return Ok((&rest[i + 1..], &rest[..i]));
         }
+        i += 2;
     }
     Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Char)))
 }

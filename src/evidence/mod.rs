@@ -168,20 +168,20 @@ impl Input {
             RawTime::NoYear { month, day, .. } => self.years.observe(month, day),
             _ => 0,
         };
-        let monotonic = match record.field("monotonic_us") {
+        let monotonic = || match record.field("monotonic_us") {
             Some(FieldValue::Int(us)) => Some(*us),
             _ => None,
         };
         // Times since boot alone need the dating step, which works on events.
-        let undated_boot_time = monotonic.is_some() && record.time == RawTime::None;
-        self.last_kept = undated_boot_time || retention.keeps(record.source, record.kind);
+        self.last_kept = retention.keeps(record.source, record.kind)
+            || (record.time == RawTime::None && monotonic().is_some());
         if self.last_kept {
             let mut event = Event::from_record(record, provenance);
             event.year_shift = shift;
             self.events.push(event);
         } else {
             let boot_id = record.field("boot_id").and_then(FieldValue::as_str);
-            self.digest.observe(record.time, record.line, shift, monotonic.map(|us| (us, boot_id)));
+            self.digest.observe(record.time, record.line, shift, monotonic().map(|us| (us, boot_id)));
         }
     }
 }
@@ -383,7 +383,12 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
                 }
             }
         };
-        let text = String::from_utf8_lossy(window);
+        // Valid UTF-8 (nearly all logs) is borrowed as is: `from_utf8` checks ASCII a word
+        // at a time, several times faster than the lossy decoder it falls back to.
+        let text = match std::str::from_utf8(window) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(window),
+        };
         let mut sink = Sink::new();
         let mut unparsed_texts = Vec::new();
         for (i, line) in split_lines(&text).enumerate() {
