@@ -12,5 +12,6 @@ pub mod clock;
 pub mod event;
 pub mod evidence;
 pub mod inventory;
+pub mod lint;
 pub mod report;
 pub mod timeline;
