@@ -27,6 +27,8 @@ impl Level {
 pub struct Rule {
     /// Stable id (never renamed; a retired rule's id is not reused).
     pub id: &'static str,
+    /// A few words, for `--help`.
+    pub title: &'static str,
     /// Its level.
     pub level: Level,
     /// What it finds, in one line.
@@ -40,6 +42,7 @@ pub struct Rule {
 /// `pm2 stop|restart|reload|delete all`.
 pub const PM2_ALL: Rule = Rule {
     id: "pm2-all",
+    title: "`pm2 stop|restart|reload|delete all`",
     level: Level::Error,
     summary: "`pm2 stop|restart|reload|delete all`: acts on every PM2 process of the host",
     why: "Runbook root causes \"`pm2 stop all` in workflow\" and \"`pm2 delete all` in workflow\" (Dangerous \
@@ -52,6 +55,7 @@ pub const PM2_ALL: Rule = Rule {
 /// `pm2 kill`.
 pub const PM2_KILL: Rule = Rule {
     id: "pm2-kill",
+    title: "`pm2 kill` in a deploy",
     level: Level::Error,
     summary: "`pm2 kill` in a deploy: stops the PM2 daemon and every process",
     why: "Runbook, Dangerous Commands: \"pm2 kill — Kills PM2 daemon and all processes\"; a killed daemon takes \
@@ -63,6 +67,7 @@ pub const PM2_KILL: Rule = Rule {
 /// `pm2 update`.
 pub const PM2_UPDATE: Rule = Rule {
     id: "pm2-update",
+    title: "`pm2 update` in a deploy",
     level: Level::Warning,
     summary: "`pm2 update` in a deploy: restarts the daemon and with it every process",
     why: "Runbook, Dangerous Commands: \"pm2 update — Updates PM2 in place (may cause brief outage)\": the daemon \
@@ -73,6 +78,7 @@ pub const PM2_UPDATE: Rule = Rule {
 /// `pm2 delete $(pm2 jlist …)`, `… | xargs pm2 delete`, loops over pm2's listing.
 pub const PM2_UNFILTERED_BULK: Rule = Rule {
     id: "pm2-unfiltered-bulk",
+    title: "`pm2 delete $(pm2 jlist …)`, jlist loops: no name filter",
     level: Level::Error,
     summary: "a pm2 action on every id or name that `pm2 jlist`/`pm2 list` prints, without a name filter",
     why: "Runbook, Dangerous Patterns: `pm2 delete $(pm2 jlist | jq … select(.pm2_env.status == \"errored\") …)` \
@@ -85,6 +91,7 @@ pub const PM2_UNFILTERED_BULK: Rule = Rule {
 /// A test deploy whose pm2 commands reach processes that are not `-test`.
 pub const TEST_DEPLOY_NOT_FILTERED: Rule = Rule {
     id: "test-deploy-not-filtered",
+    title: "a test deploy acting on processes not named `-test`",
     level: Level::Error,
     summary: "a test deploy whose pm2 command acts on processes not named `-test`",
     why: "Workflow Review Checklist: \"Test deployments filter by `-test` suffix\". A test deploy that starts \
@@ -97,6 +104,7 @@ pub const TEST_DEPLOY_NOT_FILTERED: Rule = Rule {
 /// A production deploy without an explicit list of process names.
 pub const PRODUCTION_NO_WHITELIST: Rule = Rule {
     id: "production-no-whitelist",
+    title: "a production deploy without an explicit list of names",
     level: Level::Warning,
     summary: "a production deploy starts or stops processes without naming them (an ecosystem file without \
               `--only`, `pm2 resurrect`)",
@@ -109,6 +117,7 @@ pub const PRODUCTION_NO_WHITELIST: Rule = Rule {
 /// A deploy workflow that two runs can execute at once.
 pub const NO_CONCURRENCY: Rule = Rule {
     id: "no-concurrency",
+    title: "a deploy without a concurrency group or lock",
     level: Level::Warning,
     summary: "a deploy workflow job without a `concurrency:` group (GitHub) or a lock (Gitea, which ignores \
               `concurrency:` up to 1.25)",
@@ -123,6 +132,7 @@ pub const NO_CONCURRENCY: Rule = Rule {
 /// `pm2 save` after processes were removed and only some started again.
 pub const SAVE_AFTER_PARTIAL_START: Rule = Rule {
     id: "save-after-partial-start",
+    title: "`pm2 save` after deleting and restarting only some",
     level: Level::Error,
     summary: "`pm2 save` after processes were deleted and only some started again: saves the reduced list",
     why: "Runbook, Dangerous Commands: \"pm2 save — Overwrites saved process list\". After `pm2 delete …` and a \
@@ -136,6 +146,7 @@ pub const SAVE_AFTER_PARTIAL_START: Rule = Rule {
 /// A workflow file that cannot be read as a workflow.
 pub const PARSE_ERROR: Rule = Rule {
     id: "parse-error",
+    title: "a workflow file that cannot be read",
     level: Level::Error,
     summary: "a workflow file that is not valid YAML or has no `jobs:`: nothing in it was checked",
     why: "A file lint cannot read cannot be vouched for; the CI server would reject it or run something else.",
@@ -157,7 +168,7 @@ pub const RULES: &[&Rule] = &[
 
 /// The rule ids with their summaries, one per line, for `postmortem lint --help`.
 pub fn help_list() -> String {
-    RULES.iter().map(|r| format!("  {:<26} {}\n", r.id, r.summary)).collect()
+    RULES.iter().map(|r| format!("  {:<25} {}\n", r.id, r.title)).collect()
 }
 
 #[cfg(test)]
