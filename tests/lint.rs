@@ -64,7 +64,12 @@ fn bad_gitea_workflow() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         found(&o, BAD_GITEA),
-        vec!["7:3 no-concurrency", "13:13 pm2-unfiltered-bulk", "19:14 test-deploy-not-filtered", "19:41 save-after-partial-start"]
+        vec![
+            "7:3 no-concurrency",
+            "13:13 pm2-unfiltered-bulk",
+            "19:14 test-deploy-not-filtered",
+            "19:41 save-after-partial-start"
+        ]
     );
     let text = stdout(&lint(&[BAD_GITEA]));
     assert!(
@@ -111,22 +116,37 @@ fn sample_workflows() {
             "samples/2026-02-17-pm2-delete-all/repo/.gitea/workflows/deploy-to-test.yml",
             &["9:3 no-concurrency", "24:11 pm2-all", "26:11 save-after-partial-start"],
         ),
-        ("samples/2026-03-03-pm2-stop-all/repo/.gitea/workflows/deploy-to-prod.yml", &["9:3 no-concurrency", "29:11 pm2-all"]),
-        ("samples/2026-05-12-pm2-restart-all/repo/.gitea/workflows/deploy-to-prod.yml", &["9:3 no-concurrency", "31:11 pm2-all"]),
+        (
+            "samples/2026-03-03-pm2-stop-all/repo/.gitea/workflows/deploy-to-prod.yml",
+            &["9:3 no-concurrency", "29:11 pm2-all"],
+        ),
+        (
+            "samples/2026-05-12-pm2-restart-all/repo/.gitea/workflows/deploy-to-prod.yml",
+            &["9:3 no-concurrency", "31:11 pm2-all"],
+        ),
         // The repository already holds the fixed file (the runner ran a cached old one): only
         // the missing lock remains.
-        ("samples/2026-04-15-stale-workflow/repo/.gitea/workflows/deploy-to-test.yml", &["9:3 no-concurrency"]),
+        (
+            "samples/2026-04-15-stale-workflow/repo/.gitea/workflows/deploy-to-test.yml",
+            &["9:3 no-concurrency"],
+        ),
         (
             "samples/2026-04-02-concurrent-deployments/repo/.gitea/workflows/deploy-to-prod.yml",
             &["9:3 no-concurrency", "32:11 production-no-whitelist"],
         ),
-        ("samples/2026-04-02-concurrent-deployments/repo/.gitea/workflows/deploy-to-test.yml", &["9:3 no-concurrency"]),
+        (
+            "samples/2026-04-02-concurrent-deployments/repo/.gitea/workflows/deploy-to-test.yml",
+            &["9:3 no-concurrency"],
+        ),
         (
             "samples/2026-03-10-oom-killer/repo/.gitea/workflows/deploy-to-prod.yml",
             &["9:3 no-concurrency", "32:11 production-no-whitelist"],
         ),
         ("samples/2026-04-20-crash-loop/repo/.gitea/workflows/deploy-worker.yml", &["10:3 no-concurrency"]),
-        ("samples/confusers/deploy-restart-by-name/repo/.gitea/workflows/deploy-to-prod.yml", &["8:3 no-concurrency"]),
+        (
+            "samples/confusers/deploy-restart-by-name/repo/.gitea/workflows/deploy-to-prod.yml",
+            &["8:3 no-concurrency"],
+        ),
     ];
     let o = json_of(&["samples"]);
     assert_eq!(o.status.code(), Some(1));
@@ -140,7 +160,11 @@ fn sample_workflows() {
         "samples/2026-02-17-pm2-delete-all/repo/.gitea/workflows/deploy-to-test.yml:24:11: pm2-all: \
          `pm2 delete all` deletes every PM2 process on the host, of every application"
     );
-    assert!(text.lines().nth(3).unwrap().starts_with("    help: name the processes this deploy owns: `pm2 delete "));
+    assert!(text
+        .lines()
+        .nth(3)
+        .unwrap()
+        .starts_with("    help: name the processes this deploy owns: `pm2 delete "));
 }
 
 #[test]
@@ -170,7 +194,8 @@ fn sarif_report_structure() {
     let run = &doc["runs"][0];
     let driver = &run["tool"]["driver"];
     assert_eq!(driver["name"], "postmortem");
-    let rules: Vec<&str> = driver["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let rules: Vec<&str> =
+        driver["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     let listed = stdout(&lint(&["--list-rules"]));
     for id in &rules {
         assert!(listed.contains(&format!("{id} (")), "--list-rules lacks {id}");
@@ -192,8 +217,14 @@ fn sarif_report_structure() {
         assert!(loc["region"]["startColumn"].as_u64().unwrap() >= 1);
     }
     let first = &results[0]["locations"][0]["physicalLocation"];
-    assert_eq!(first["artifactLocation"]["uri"], "tests/fixtures/lint/bad/.gitea/workflows/deploy-to-test.yml");
-    assert_eq!((first["region"]["startLine"].as_u64(), first["region"]["startColumn"].as_u64()), (Some(7), Some(3)));
+    assert_eq!(
+        first["artifactLocation"]["uri"],
+        "tests/fixtures/lint/bad/.gitea/workflows/deploy-to-test.yml"
+    );
+    assert_eq!(
+        (first["region"]["startLine"].as_u64(), first["region"]["startColumn"].as_u64()),
+        (Some(7), Some(3))
+    );
 }
 
 #[test]

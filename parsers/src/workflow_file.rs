@@ -716,7 +716,11 @@ fn commands(pieces: Vec<Piece>) -> Vec<Command> {
 pub fn script_commands(text: &str) -> Vec<Command> {
     let pieces = split_lines(text)
         .enumerate()
-        .map(|(i, l)| Piece { text: l.trim().to_string(), line: i as u64 + 1, column: leading_ws(l) as u64 + 1 })
+        .map(|(i, l)| Piece {
+            text: l.trim().to_string(),
+            line: i as u64 + 1,
+            column: leading_ws(l) as u64 + 1,
+        })
         .collect();
     commands(pieces)
 }

@@ -79,19 +79,29 @@ pub fn check(scope: &Scope) -> Vec<Finding> {
         {
             finding(
                 &rules::PM2_ALL,
-                format!("`{}` {}s every PM2 process on the host, of every application", call.display(), call.verb),
+                format!(
+                    "`{}` {}s every PM2 process on the host, of every application",
+                    call.display(),
+                    call.verb
+                ),
                 Some(format!(
                     "name the processes this deploy owns: `pm2 {} APP-api APP-worker`{}; never `all`",
                     call.verb,
-                    if matches!(env, Env::Test(_)) { " (a test deploy: only its `-test` processes)" } else { "" }
+                    if matches!(env, Env::Test(_)) {
+                        " (a test deploy: only its `-test` processes)"
+                    } else {
+                        ""
+                    }
                 )),
             );
             continue;
         }
         match call.action {
-            Action::Kill => {
-                finding(&rules::PM2_KILL, "`pm2 kill` stops the PM2 daemon and every process it runs".into(), None)
-            }
+            Action::Kill => finding(
+                &rules::PM2_KILL,
+                "`pm2 kill` stops the PM2 daemon and every process it runs".into(),
+                None,
+            ),
             Action::Update => finding(
                 &rules::PM2_UPDATE,
                 "`pm2 update` restarts the PM2 daemon: every process of every application restarts".into(),
@@ -137,7 +147,10 @@ fn shorten(text: &str) -> String {
 
 /// The words of a name, lower-case: `deploy-to-test.yml` → deploy, to, test, yml.
 fn words(name: &str) -> Vec<String> {
-    name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_ascii_lowercase).collect()
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
 }
 
 fn says_test(name: &str) -> bool {
@@ -158,7 +171,7 @@ fn environment(scope: &Scope, calls: &[(&Invocation, Pm2Call)]) -> Env {
         }
     }
     let mut named = Vec::new();
-    for (inv, call) in calls {
+    for (inv, call) in calls.iter().filter(|(_, c)| changes_processes(c)) {
         named.extend(call.named().into_iter().map(|n| n.ends_with("-test")));
         named.extend(loop_items(call, inv, &scope.script).iter().map(|n| n.ends_with("-test")));
         named.extend(call.targets.iter().filter_map(|t| match t {
@@ -185,8 +198,11 @@ fn unfiltered_bulk(call: &Pm2Call, inv: &Invocation, script: &Script) -> Option<
             Target::Substitution(s) if unfiltered(s) => return Some(s.clone()),
             Target::Stdin if unfiltered(&inv.upstream) => return Some(inv.upstream.clone()),
             Target::Variable(_) => {
-                let from_loop =
-                    inv.loops.iter().map(|&l| &script.loops[l]).find(|l| !l.name_guard && unfiltered(&l.source));
+                let from_loop = inv
+                    .loops
+                    .iter()
+                    .map(|&l| &script.loops[l])
+                    .find(|l| !l.name_guard && unfiltered(&l.source));
                 if let Some(l) = from_loop {
                     return Some(l.source.clone());
                 }
@@ -227,7 +243,9 @@ fn environment_rule(
                 .filter(|n| !n.ends_with("-test"))
                 .map(|n| format!("`{n}`"))
                 .collect();
-            outside.extend(whole_configs.iter().filter(|c| !says_test(c)).map(|c| format!("every app of `{c}`")));
+            outside.extend(
+                whole_configs.iter().filter(|c| !says_test(c)).map(|c| format!("every app of `{c}`")),
+            );
             if call.action == Action::Resurrect {
                 outside.push("every process of the saved list".into());
             }
@@ -309,7 +327,8 @@ fn save_after_partial_start(scope: &Scope, calls: &[(&Invocation, Pm2Call)]) -> 
                 removed.everything = Some((call.display(), line))
             }
             Action::Delete => {
-                let named = call.named().into_iter().map(String::from).chain(loop_items(call, inv, &scope.script));
+                let named =
+                    call.named().into_iter().map(String::from).chain(loop_items(call, inv, &scope.script));
                 removed.names.extend(named);
             }
             Action::Start if removed.everything.is_some() || !removed.names.is_empty() => {
@@ -385,7 +404,13 @@ fn no_concurrency(scope: &Scope, job: &JobLock) -> Option<Finding> {
     } else {
         "add `concurrency: {group: deploy-${{ github.workflow }}, cancel-in-progress: false}` to the workflow"
     };
-    Some(Finding::new(scope.file, job.at, &rules::NO_CONCURRENCY, message.to_string(), Some(help.to_string())))
+    Some(Finding::new(
+        scope.file,
+        job.at,
+        &rules::NO_CONCURRENCY,
+        message.to_string(),
+        Some(help.to_string()),
+    ))
 }
 
 #[cfg(test)]
@@ -395,7 +420,8 @@ mod tests {
 
     fn lint(name: &str, lines: &[&str]) -> Vec<String> {
         let mut script = Script::default();
-        let parsed: Vec<Line> = lines.iter().enumerate().map(|(i, l)| Line::new(*l, (i as u64 + 1, 1))).collect();
+        let parsed: Vec<Line> =
+            lines.iter().enumerate().map(|(i, l)| Line::new(*l, (i as u64 + 1, 1))).collect();
         walk(&parsed, lines, false, &mut script);
         let scope = Scope { file: "f.sh", names: vec![name.to_string()], script, hosted: false, job: None };
         check(&scope).iter().map(|f| format!("{}:{} {}", f.line, f.column, f.rule.id)).collect()
@@ -404,7 +430,10 @@ mod tests {
     #[test]
     fn the_runbook_incident() {
         assert_eq!(
-            lint("deploy-to-test", &["pm2 delete all || true", "pm2 start ecosystem-test.config.cjs", "pm2 save"]),
+            lint(
+                "deploy-to-test",
+                &["pm2 delete all || true", "pm2 start ecosystem-test.config.cjs", "pm2 save"]
+            ),
             vec!["1:1 pm2-all", "3:1 save-after-partial-start"]
         );
     }
@@ -412,10 +441,19 @@ mod tests {
     #[test]
     fn test_deploys_must_stay_in_test() {
         assert_eq!(
-            lint("deploy-test", &["pm2 restart api-test worker", "pm2 start ecosystem.config.cjs", "pm2 resurrect"]),
-            vec!["1:1 test-deploy-not-filtered", "2:1 test-deploy-not-filtered", "3:1 test-deploy-not-filtered"]
+            lint(
+                "deploy-test",
+                &["pm2 restart api-test worker", "pm2 start ecosystem.config.cjs", "pm2 resurrect"]
+            ),
+            vec![
+                "1:1 test-deploy-not-filtered",
+                "2:1 test-deploy-not-filtered",
+                "3:1 test-deploy-not-filtered"
+            ]
         );
-        assert!(lint("deploy-test", &["pm2 start ecosystem.config.cjs --only api-test,worker-test"]).is_empty());
+        assert!(
+            lint("deploy-test", &["pm2 start ecosystem.config.cjs --only api-test,worker-test"]).is_empty()
+        );
         // No name signal: managing only -test processes makes it a test deploy.
         assert_eq!(
             lint("deploy", &["for a in api-test web; do pm2 delete \"$a\"; done", "pm2 restart api-test"]),
@@ -429,10 +467,25 @@ mod tests {
     }
 
     #[test]
+    fn only_changing_commands_decide_the_environment() {
+        assert!(lint("deploy", &["pm2 logs api --lines 20", "pm2 restart api-test"]).is_empty());
+        assert_eq!(
+            lint("deploy", &["pm2 describe api", "pm2 restart api-test", "pm2 resurrect"]),
+            vec!["3:1 test-deploy-not-filtered"]
+        );
+    }
+
+    #[test]
     fn production_whitelists() {
-        assert_eq!(lint("deploy-prod", &["pm2 startOrReload ecosystem.config.js"]), vec!["1:1 production-no-whitelist"]);
+        assert_eq!(
+            lint("deploy-prod", &["pm2 startOrReload ecosystem.config.js"]),
+            vec!["1:1 production-no-whitelist"]
+        );
         assert!(lint("deploy-prod", &["pm2 reload api worker --update-env", "pm2 save"]).is_empty());
-        assert!(lint("deploy-prod-and-test", &["pm2 start ecosystem.config.js"]).is_empty(), "mixed: no env rule");
+        assert!(
+            lint("deploy-prod-and-test", &["pm2 start ecosystem.config.js"]).is_empty(),
+            "mixed: no env rule"
+        );
     }
 
     #[test]
@@ -445,13 +498,35 @@ mod tests {
             lint("x", &["for id in $(pm2 jlist | jq -r '.[].pm_id'); do", "  pm2 delete $id", "done"]),
             vec!["2:3 pm2-unfiltered-bulk"]
         );
-        assert!(lint("x", &["pm2 jlist | jq -r '.[] | select(.name | test(\"-test$\")) | .pm_id' | xargs pm2 delete"])
-            .is_empty());
         assert!(lint(
             "x",
-            &["pm2 jlist | jq -r '.[].name' | while read n; do", "case \"$n\" in *-test) pm2 delete \"$n\";; esac", "done"]
+            &["pm2 jlist | jq -r '.[] | select(.name | test(\"-test$\")) | .pm_id' | xargs pm2 delete"]
         )
         .is_empty());
+        assert!(lint(
+            "x",
+            &[
+                "pm2 jlist | jq -r '.[].name' | while read n; do",
+                "case \"$n\" in *-test) pm2 delete \"$n\";; esac",
+                "done"
+            ]
+        )
+        .is_empty());
+        let by_pattern = [
+            "for id in $(pm2 jlist | jq -r '.[].name'); do",
+            "  case $id in",
+            "    *-test) pm2 stop $id ;;",
+            "  esac",
+            "done",
+        ];
+        assert!(lint("x", &by_pattern).is_empty());
+        // A status test is not a name filter.
+        let by_status = [
+            "for id in $(pm2 jlist | jq -r '.[].pm_id'); do",
+            "  if [ \"$(pm2 show $id)\" ]; then pm2 delete $id; fi",
+            "done",
+        ];
+        assert_eq!(lint("x", &by_status), vec!["2:34 pm2-unfiltered-bulk"]);
     }
 
     #[test]
@@ -461,15 +536,26 @@ mod tests {
             vec!["3:1 save-after-partial-start"]
         );
         // Everything deleted came back: the same names, or the whole ecosystem file.
-        assert!(lint("prod", &["pm2 delete worker", "pm2 start ecosystem.config.js --only worker", "pm2 save"]).is_empty());
         assert!(lint(
             "prod",
-            &["for a in api worker; do pm2 delete $a; done", "pm2 start ecosystem.config.js --only api,worker", "pm2 save"]
+            &["pm2 delete worker", "pm2 start ecosystem.config.js --only worker", "pm2 save"]
+        )
+        .is_empty());
+        assert!(lint(
+            "prod",
+            &[
+                "for a in api worker; do pm2 delete $a; done",
+                "pm2 start ecosystem.config.js --only api,worker",
+                "pm2 save"
+            ]
         )
         .is_empty());
         // A removal with no start afterwards is a decommission, not a partial start.
         assert!(lint("prod", &["pm2 delete old-api", "pm2 save"]).is_empty());
-        assert_eq!(lint("prod", &["pm2 kill", "pm2 start ecosystem.config.js --only api", "pm2 save"]).len(), 2);
+        assert_eq!(
+            lint("prod", &["pm2 kill", "pm2 start ecosystem.config.js --only api", "pm2 save"]).len(),
+            2
+        );
     }
 
     #[test]

@@ -39,7 +39,13 @@ pub struct Finding {
 
 impl Finding {
     /// A finding of `rule` at `at` in `file`.
-    pub fn new(file: &str, at: Position, rule: &'static Rule, message: String, help: Option<String>) -> Finding {
+    pub fn new(
+        file: &str,
+        at: Position,
+        rule: &'static Rule,
+        message: String,
+        help: Option<String>,
+    ) -> Finding {
         Finding {
             file: file.to_string(),
             line: at.0,
@@ -129,8 +135,10 @@ pub fn lint(paths: &[PathBuf]) -> Result<Report, LintError> {
             Kind::Script => workflow::lint_script(&t.display, &text),
         });
     }
-    findings.sort_by(|a, b| (&a.file, a.line, a.column, a.rule.id).cmp(&(&b.file, b.line, b.column, b.rule.id)));
-    findings.dedup_by(|a, b| (&a.file, a.line, a.column, a.rule.id) == (&b.file, b.line, b.column, b.rule.id));
+    findings
+        .sort_by(|a, b| (&a.file, a.line, a.column, a.rule.id).cmp(&(&b.file, b.line, b.column, b.rule.id)));
+    findings
+        .dedup_by(|a, b| (&a.file, a.line, a.column, a.rule.id) == (&b.file, b.line, b.column, b.rule.id));
     Ok(Report { files: targets.into_iter().map(|t| t.display).collect(), findings })
 }
 
@@ -180,7 +188,9 @@ fn kind_of(path: &Path, explicit: bool) -> Result<Option<Kind>, LintError> {
     let in_workflows = parent(path).as_deref() == Some("workflows")
         && matches!(path.parent().and_then(parent).as_deref(), Some(".github" | ".gitea"));
     match ext.as_deref() {
-        Some("yml" | "yaml") if explicit || in_workflows => Ok(Some(Kind::Workflow { gitea: under_gitea(path) })),
+        Some("yml" | "yaml") if explicit || in_workflows => {
+            Ok(Some(Kind::Workflow { gitea: under_gitea(path) }))
+        }
         Some("sh" | "bash") => Ok(Some(Kind::Script)),
         None if has_shell_shebang(path).map_err(|e| unreadable(path, &e))? => Ok(Some(Kind::Script)),
         _ => Ok(None),

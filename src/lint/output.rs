@@ -142,7 +142,10 @@ mod tests {
 
     #[test]
     fn uris_are_encoded() {
-        assert_eq!(uri("repo/.gitea/workflows/deploy to test.yml"), "repo/.gitea/workflows/deploy%20to%20test.yml");
+        assert_eq!(
+            uri("repo/.gitea/workflows/deploy to test.yml"),
+            "repo/.gitea/workflows/deploy%20to%20test.yml"
+        );
         assert_eq!(uri("a/é.sh"), "a/%C3%A9.sh");
     }
 }

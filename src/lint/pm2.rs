@@ -53,7 +53,10 @@ impl Action {
 
     /// Whether it acts on processes named by its targets.
     pub fn takes_targets(self) -> bool {
-        matches!(self, Action::Start | Action::Stop | Action::Restart | Action::Reload | Action::Delete | Action::Scale)
+        matches!(
+            self,
+            Action::Start | Action::Stop | Action::Restart | Action::Reload | Action::Delete | Action::Scale
+        )
     }
 }
 
@@ -99,11 +102,43 @@ pub struct Pm2Call {
 
 /// Options of pm2 that take a value (the next word), so it is not read as a target.
 const VALUE_OPTIONS: &[&str] = &[
-    "--only", "--name", "-n", "--env", "-i", "--instances", "--namespace", "--max-memory-restart", "-l",
-    "--log", "-o", "--output", "-e", "--error", "--cwd", "--interpreter", "--node-args", "--interpreter-args",
-    "--lines", "--listen-timeout", "--kill-timeout", "--cron", "--cron-restart", "--restart-delay",
-    "--exp-backoff-restart-delay", "--max-restarts", "-u", "--user", "--uid", "--gid", "--log-date-format",
-    "--log-type", "--ignore-watch", "--parallel", "-p", "--pid", "--shutdown-with",
+    "--only",
+    "--name",
+    "-n",
+    "--env",
+    "-i",
+    "--instances",
+    "--namespace",
+    "--max-memory-restart",
+    "-l",
+    "--log",
+    "-o",
+    "--output",
+    "-e",
+    "--error",
+    "--cwd",
+    "--interpreter",
+    "--node-args",
+    "--interpreter-args",
+    "--lines",
+    "--listen-timeout",
+    "--kill-timeout",
+    "--cron",
+    "--cron-restart",
+    "--restart-delay",
+    "--exp-backoff-restart-delay",
+    "--max-restarts",
+    "-u",
+    "--user",
+    "--uid",
+    "--gid",
+    "--log-date-format",
+    "--log-type",
+    "--ignore-watch",
+    "--parallel",
+    "-p",
+    "--pid",
+    "--shutdown-with",
 ];
 /// Options of xargs that take a value.
 const XARGS_VALUE_OPTIONS: &[&str] = &["-I", "-n", "-L", "-P", "-d", "-E", "-s", "-a"];
@@ -163,7 +198,9 @@ impl Pm2Call {
     fn set_option(&mut self, option: &str, value: &str) {
         match option {
             "--only" => {
-                self.only = Some(value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect())
+                self.only = Some(
+                    value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+                )
             }
             "--name" | "-n" => self.name = Some(value.to_string()),
             _ => {}
@@ -316,7 +353,8 @@ mod tests {
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].action, Action::Other);
         assert_eq!(all[1].targets, vec![Target::Stdin]);
-        let c = one("pm2 delete $(pm2 jlist | jq -r '.[] | select(.pm2_env.status == \"errored\") | .pm_id')");
+        let c =
+            one("pm2 delete $(pm2 jlist | jq -r '.[] | select(.pm2_env.status == \"errored\") | .pm_id')");
         let Target::Substitution(s) = &c.targets[0] else { panic!("{:?}", c.targets) };
         assert!(lists_processes(s));
         assert!(!filters_by_name(s), "a status filter is not a name filter");

@@ -94,10 +94,12 @@ pub const TEST_DEPLOY_NOT_FILTERED: Rule = Rule {
     title: "a test deploy acting on processes not named `-test`",
     level: Level::Error,
     summary: "a test deploy whose pm2 command acts on processes not named `-test`",
-    why: "Workflow Review Checklist: \"Test deployments filter by `-test` suffix\". A test deploy that starts \
+    why:
+        "Workflow Review Checklist: \"Test deployments filter by `-test` suffix\". A test deploy that starts \
           the production ecosystem file or names a production process changes production (the 2026-02-17 \
           incident started in deploy-to-test).",
-    help: "name only `-test` processes (`pm2 restart app-api-test app-worker-test`), or use the test ecosystem \
+    help:
+        "name only `-test` processes (`pm2 restart app-api-test app-worker-test`), or use the test ecosystem \
            file (`pm2 start ecosystem-test.config.cjs`)",
 };
 
@@ -149,7 +151,8 @@ pub const PARSE_ERROR: Rule = Rule {
     title: "a workflow file that cannot be read",
     level: Level::Error,
     summary: "a workflow file that is not valid YAML or has no `jobs:`: nothing in it was checked",
-    why: "A file lint cannot read cannot be vouched for; the CI server would reject it or run something else.",
+    why:
+        "A file lint cannot read cannot be vouched for; the CI server would reject it or run something else.",
     help: "fix the YAML at the position given (e.g. check it with `yamllint`), then lint again",
 };
 

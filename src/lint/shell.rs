@@ -62,11 +62,12 @@ impl Line {
         let (line, column) = (seg.at.0, seg.at.1 + (offset - seg.offset) as u64);
         let Some(src) = (line as usize).checked_sub(1).and_then(|i| source.get(i)) else { return seg.at };
         let probe: String = probe.chars().take(8).collect();
-        let from = src.char_indices().nth(column as usize - 1).map(|(b, _)| b);
+        let from = src.char_indices().nth((column as usize).saturating_sub(1)).map(|(b, _)| b);
         if probe.is_empty() || from.is_some_and(|b| src[b..].starts_with(&probe)) {
             return (line, column);
         }
-        let start = src.char_indices().nth(seg.at.1 as usize - 1).map_or(src.len(), |(b, _)| b);
+        let start =
+            src.char_indices().nth((seg.at.1 as usize).saturating_sub(1)).map_or(src.len(), |(b, _)| b);
         match src[start..].find(&probe) {
             Some(b) => (line, src[..start + b].chars().count() as u64 + 1),
             None => seg.at,
@@ -128,7 +129,13 @@ fn simple(sep: Sep) -> Simple {
 }
 
 fn lex(text: &str) -> Lexed {
-    let mut lx = Lexer { chars: text.chars().collect(), i: 0, out: Vec::new(), cur: simple(Sep::Seq), open_quote: false };
+    let mut lx = Lexer {
+        chars: text.chars().collect(),
+        i: 0,
+        out: Vec::new(),
+        cur: simple(Sep::Seq),
+        open_quote: false,
+    };
     lx.run();
     Lexed { commands: lx.out, open_quote: lx.open_quote }
 }
@@ -368,7 +375,7 @@ pub struct Loop {
     /// and the redirection of its `done` (`done < <(pm2 jlist | …)`).
     pub source: String,
     /// The body tests a process name before acting: a condition (`if`, `[[`, `[`, `test`,
-    /// `case`, `grep`) that mentions `name` or `-test`.
+    /// `case` and its patterns, `grep`) that mentions `name` or `-test`.
     pub name_guard: bool,
 }
 
@@ -387,6 +394,8 @@ const RESERVED: &[&str] = &["if", "then", "else", "elif", "do", "while", "until"
 const CLOSERS: &[&str] = &["fi", "done", "esac", "}", ";;"];
 /// Programs a heredoc or `-c` string is a script for.
 const SHELLS: &[&str] = &["sh", "bash", "dash", "zsh", "ksh"];
+/// Most lines a quoted string is followed across (an unclosed quote does not swallow a file).
+const MAX_STRING_LINES: usize = 200;
 /// Deepest nesting of `ssh "…"` / `bash -c "…"` read.
 const MAX_NESTING: usize = 4;
 
@@ -418,7 +427,9 @@ impl Walker<'_> {
             let mut line = lines[i].clone();
             let mut lexed = lex(&line.text);
             i += 1;
-            while lexed.open_quote && i < lines.len() {
+            let mut joined = 0;
+            while lexed.open_quote && i < lines.len() && joined < MAX_STRING_LINES {
+                joined += 1;
                 line.join(&lines[i]);
                 lexed = lex(&line.text);
                 i += 1;
@@ -426,7 +437,8 @@ impl Walker<'_> {
             let mut heredoc: Option<Heredoc> = None;
             self.commands(&line, &lexed.commands, remote, depth, &mut heredoc);
             if let Some(doc) = heredoc {
-                let end = lines[i..].iter().position(|l| l.text.trim() == doc.delim).map_or(lines.len(), |n| i + n);
+                let end =
+                    lines[i..].iter().position(|l| l.text.trim() == doc.delim).map_or(lines.len(), |n| i + n);
                 if let Some(remote) = doc.runs_remote.filter(|_| depth < MAX_NESTING) {
                     self.lines(&lines[i..end], remote, depth + 1);
                 }
@@ -473,7 +485,8 @@ impl Walker<'_> {
         let first = words.first().map_or("", |w| w.raw.as_str());
         // Conditions inside a loop body may filter by name.
         let conditional = matches!(head, "if" | "elif" | "while" | "until")
-            || matches!(first, "[[" | "[" | "test" | "case" | "grep" | "egrep");
+            || matches!(first, "[[" | "[" | "test" | "case" | "grep" | "egrep")
+            || first.contains('*'); // a `case` pattern: `*-test)`
         if conditional && !matches!(head, "while" | "until") {
             let text: String = all.iter().map(|w| w.raw.to_lowercase() + " ").collect();
             if text.contains("name") || text.contains("-test") {
@@ -489,8 +502,8 @@ impl Walker<'_> {
                     Some(at) => words[at + 1..].iter().collect(),
                     None => Vec::new(),
                 };
-                let literal = !items.is_empty()
-                    && items.iter().all(|w| !w.raw.contains(['$', '`', '*', '?', '[']));
+                let literal =
+                    !items.is_empty() && items.iter().all(|w| !w.raw.contains(['$', '`', '*', '?', '[']));
                 let source = items.iter().map(|w| w.raw.as_str()).collect::<Vec<_>>().join(" ");
                 let items = literal.then(|| items.iter().map(|w| w.text.clone()).collect());
                 self.open_loop(Loop { var, items, source, name_guard: false });
@@ -589,7 +602,8 @@ mod tests {
 
     fn script(lines: &[&str]) -> Script {
         let source: Vec<&str> = lines.to_vec();
-        let lines: Vec<Line> = lines.iter().enumerate().map(|(i, l)| Line::new(*l, (i as u64 + 1, 1))).collect();
+        let lines: Vec<Line> =
+            lines.iter().enumerate().map(|(i, l)| Line::new(*l, (i as u64 + 1, 1))).collect();
         let mut s = Script::default();
         walk(&lines, &source, false, &mut s);
         s
@@ -603,7 +617,14 @@ mod tests {
     fn splits_at_operators_outside_quotes() {
         assert_eq!(
             words("cd /srv && pm2 delete 'a b' || true; echo \"x;y\" | tee f & wait"),
-            vec![vec!["cd", "/srv"], vec!["pm2", "delete", "a b"], vec!["true"], vec!["echo", "x;y"], vec!["tee", "f"], vec!["wait"]]
+            vec![
+                vec!["cd", "/srv"],
+                vec!["pm2", "delete", "a b"],
+                vec!["true"],
+                vec!["echo", "x;y"],
+                vec!["tee", "f"],
+                vec!["wait"]
+            ]
         );
         // Substitutions stay in their word; redirections are not words; a comment ends the line.
         assert_eq!(
@@ -617,7 +638,15 @@ mod tests {
 
     #[test]
     fn heredoc_bodies_are_data_unless_a_shell_reads_them() {
-        let s = script(&["cat <<EOF > notes.txt", "pm2 delete all", "EOF", "ssh deploy@web <<'EOF'", "pm2 kill", "EOF", "pm2 save"]);
+        let s = script(&[
+            "cat <<EOF > notes.txt",
+            "pm2 delete all",
+            "EOF",
+            "ssh deploy@web <<'EOF'",
+            "pm2 kill",
+            "EOF",
+            "pm2 save",
+        ]);
         assert_eq!(programs(&s), vec!["cat", "ssh deploy@web", "pm2 kill", "pm2 save"]);
         assert!(s.invocations[2].remote);
         assert_eq!(s.invocations[2].positions[0], (5, 1));
@@ -626,7 +655,10 @@ mod tests {
 
     #[test]
     fn nested_commands_of_ssh_and_bash_c() {
-        let s = script(&["ssh -p 22 deploy@web \"cd /srv && pm2 delete all\"", "sudo -u app bash -lc 'pm2 kill'"]);
+        let s = script(&[
+            "ssh -p 22 deploy@web \"cd /srv && pm2 delete all\"",
+            "sudo -u app bash -lc 'pm2 kill'",
+        ]);
         assert_eq!(programs(&s), vec!["cd /srv", "pm2 delete all", "pm2 kill"]);
         assert!(s.invocations[1].remote);
         assert_eq!(s.invocations[1].positions[0], (1, 34));

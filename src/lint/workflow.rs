@@ -27,7 +27,13 @@ pub fn lint_workflow(file: &str, text: &str, gitea: bool) -> Vec<Finding> {
         }
         Err(WorkflowError::Yaml { line, column, message }) => {
             let message = format!("invalid YAML: {message}; nothing in this file was checked");
-            return vec![Finding::new(file, (line.max(1), column.max(1)), &rules::PARSE_ERROR, message, None)];
+            return vec![Finding::new(
+                file,
+                (line.max(1), column.max(1)),
+                &rules::PARSE_ERROR,
+                message,
+                None,
+            )];
         }
     };
     let stem = file_stem(file);
@@ -43,15 +49,19 @@ pub fn lint_workflow(file: &str, text: &str, gitea: bool) -> Vec<Finding> {
             }
         }
         let names = [Some(job.id.clone()), job.name.clone(), wf.name.clone(), Some(stem.clone())];
-        let hosted =
-            job.runs_on.as_deref().is_some_and(|r| HOSTED_LABELS.iter().any(|l| r.starts_with(l)) && !r.contains(','));
-        let indent = source.get(job.line as usize - 1).map_or(0, |l| l.chars().take_while(|c| *c == ' ').count());
+        let hosted = job
+            .runs_on
+            .as_deref()
+            .is_some_and(|r| HOSTED_LABELS.iter().any(|l| r.starts_with(l)) && !r.contains(','));
+        let indent =
+            source.get(job.line as usize - 1).map_or(0, |l| l.chars().take_while(|c| *c == ' ').count());
         let lock = JobLock {
             gitea,
             concurrency: wf.concurrency.is_some() || job.concurrency.is_some(),
             at: (job.line, indent as u64 + 1),
         };
-        let scope = Scope { file, names: names.into_iter().flatten().collect(), script, hosted, job: Some(lock) };
+        let scope =
+            Scope { file, names: names.into_iter().flatten().collect(), script, hosted, job: Some(lock) };
         out.extend(checks::check(&scope));
     }
     out
@@ -91,9 +101,20 @@ mod tests {
         let yaml = "name: CI\non: push\nconcurrency: deploy\njobs:\n  e2e:\n    runs-on: ubuntu-latest\n    steps:\n      \
                     - run: pm2 delete all\n  deploy-test:\n    runs-on: self-hosted\n    steps:\n      - run: |\n          \
                     pm2 restart api\n  ship:\n    runs-on: ubuntu-22.04\n    steps:\n      - run: ssh web \"pm2 kill\"\n";
-        assert_eq!(ids(&lint_workflow("ci.yml", yaml, false)), vec!["13:11 test-deploy-not-filtered", "17:23 pm2-kill"]);
+        assert_eq!(
+            ids(&lint_workflow("ci.yml", yaml, false)),
+            vec!["13:11 test-deploy-not-filtered", "17:23 pm2-kill"]
+        );
         let gitea = ids(&lint_workflow(".gitea/workflows/ci.yml", yaml, true));
-        assert_eq!(gitea, vec!["9:3 no-concurrency", "13:11 test-deploy-not-filtered", "14:3 no-concurrency", "17:23 pm2-kill"]);
+        assert_eq!(
+            gitea,
+            vec![
+                "9:3 no-concurrency",
+                "13:11 test-deploy-not-filtered",
+                "14:3 no-concurrency",
+                "17:23 pm2-kill"
+            ]
+        );
     }
 
     #[test]
@@ -101,6 +122,17 @@ mod tests {
         let yaml = "on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: appleboy/ssh-action@v1\n        \
                     with:\n          script: |\n            exec 9>/tmp/deploy.lock; flock 9\n            pm2 stop all\n";
         assert_eq!(ids(&lint_workflow(".gitea/workflows/d.yml", yaml, true)), vec!["10:13 pm2-all"]);
+    }
+
+    proptest::proptest! {
+        /// No text makes lint panic, as a workflow or as a script.
+        #[test]
+        fn never_panics(text in "(\\PC|[\n\"'`$(){}<>|&;#\\\\ -])*") {
+            let _ = lint_workflow(".gitea/workflows/x.yml", &text, true);
+            let _ = lint_script("x.sh", &text);
+            let yaml = format!("jobs:\n  d:\n    steps:\n      - run: |\n          {}\n", text.replace('\n', "\n          "));
+            let _ = lint_workflow("x.yml", &yaml, false);
+        }
     }
 
     #[test]
