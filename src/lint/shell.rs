@@ -15,6 +15,8 @@
 //!   (`ssh host <<EOF`, `bash <<EOF`, `ssh host bash -s <<EOF`): then each body line is a command.
 //! - `ssh host "…"`, `bash -c "…"` / `sh -c`, `su -c "…"` and `eval "…"`: the quoted command is
 //!   read as commands too (what runs on the server).
+//! - Wrappers run their command too: `flock [options] FILE cmd…`, `timeout DURATION cmd…`,
+//!   `nice cmd…` (and `flock FILE -c STRING`).
 //! - Loops: `for VAR in WORDS`, `… | while read VAR` (and `done < <(…)`) are tracked so a rule can
 //!   tell what a loop iterates over and whether its body tests something before acting.
 //! - Reserved words that start a command (`if`, `then`, `do`, `else`, `!`, `{`, …) are skipped.
@@ -552,6 +554,18 @@ impl Walker<'_> {
             }
             return;
         }
+        self.push(line, words, upstream, remote);
+        // `flock FILE cmd…`, `timeout 60 cmd…`: the wrapped command runs too.
+        let mut at = start;
+        for _ in 0..MAX_NESTING {
+            let Some(skip) = wrapped_command(&texts[at..]) else { break };
+            at += skip;
+            at = texts.len() - program_words(&texts[at..]).len();
+            self.push(line, &words[at..], upstream, remote);
+        }
+    }
+
+    fn push(&mut self, line: &Line, words: &[Word], upstream: &str, remote: bool) {
         let positions = words.iter().map(|w| line.locate(w.offset, &w.raw, self.source)).collect();
         let loops = self.open.clone();
         self.script.invocations.push(Invocation {
@@ -569,8 +583,29 @@ impl Walker<'_> {
     }
 }
 
+/// Where the command run by a wrapper starts: `flock [options] FILE cmd…`, `timeout [options]
+/// DURATION cmd…`, `nice [-n N] cmd…` (`None`: not a wrapper, or nothing wrapped).
+fn wrapped_command(program: &[String]) -> Option<usize> {
+    let name = program.first().map(|p| p.rsplit('/').next().unwrap_or(p))?;
+    let (with_value, operands): (&[&str], usize) = match name {
+        "flock" => (&["-w", "--timeout", "-E", "--conflict-exit-code"], 1),
+        "timeout" => (&["-s", "--signal", "-k", "--kill-after"], 1),
+        "nice" => (&["-n", "--adjustment"], 0),
+        _ => return None,
+    };
+    let mut i = 1;
+    while let Some(opt) = program.get(i).filter(|o| o.starts_with('-')) {
+        if matches!(opt.as_str(), "-c" | "--command") {
+            return None; // a command string: see `nested_script`
+        }
+        i += 1 + usize::from(with_value.contains(&opt.as_str()));
+    }
+    let at = i + operands;
+    (at < program.len()).then_some(at)
+}
+
 /// A command string another command runs: ssh's remote command (its words joined, as ssh
-/// does), `bash|sh -c STRING`, `su … -c STRING`, `eval STRING`. With the index of the word it
+/// does), `bash|sh -c STRING`, `su … -c STRING`, `flock FILE -c STRING`, `eval STRING`. With the index of the word it
 /// starts in.
 fn nested_script(program: &[Word], via_ssh: bool) -> Option<(String, usize)> {
     let name = program.first().map(|w| w.text.rsplit('/').next().unwrap_or(&w.text).to_string())?;
@@ -582,7 +617,7 @@ fn nested_script(program: &[Word], via_ssh: bool) -> Option<(String, usize)> {
         let joined = program[1..].iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ");
         return (!joined.is_empty()).then_some((joined, 1.min(program.len() - 1)));
     }
-    if SHELLS.contains(&name.as_str()) || name == "su" {
+    if SHELLS.contains(&name.as_str()) || name == "su" || name == "flock" {
         let c = program.iter().position(|w| {
             w.text == "-c" || (w.text.starts_with('-') && !w.text.starts_with("--") && w.text.ends_with('c'))
         })?;
@@ -663,6 +698,26 @@ mod tests {
         assert!(s.invocations[1].remote);
         assert_eq!(s.invocations[1].positions[0], (1, 34));
         assert_eq!(s.invocations[2].positions[0], (2, 23));
+    }
+
+    #[test]
+    fn wrapped_commands_run_too() {
+        let s = script(&[
+            "flock -w 10 /tmp/deploy.lock pm2 restart api",
+            "timeout 60 sudo pm2 kill",
+            "flock /tmp/l -c 'pm2 save'",
+        ]);
+        assert_eq!(
+            programs(&s),
+            vec![
+                "flock -w 10 /tmp/deploy.lock pm2 restart api",
+                "pm2 restart api",
+                "timeout 60 sudo pm2 kill",
+                "pm2 kill",
+                "pm2 save"
+            ]
+        );
+        assert_eq!(s.invocations[1].positions[0], (1, 30));
     }
 
     #[test]
