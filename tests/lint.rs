@@ -291,3 +291,28 @@ fn output_is_sorted_and_deterministic() {
     let twice = lint(&[BAD_GITEA, "tests/fixtures/lint/bad/.gitea", "--format", "json"]);
     assert_eq!(found(&twice, BAD_GITEA).len(), 4);
 }
+
+#[test]
+fn directory_links_are_not_followed_and_gitea_is_known_from_the_real_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let workflows = dir.path().join("repo/.gitea/workflows");
+    std::fs::create_dir_all(&workflows).unwrap();
+    std::fs::copy(root().join(BAD_GITEA), workflows.join("deploy-to-test.yml")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("repo/loop")).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_postmortem"))
+        .args(["lint", "repo", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(found(&o, "repo/.gitea/workflows/deploy-to-test.yml").len(), 4);
+    // Named from inside its directory, the file is still a Gitea workflow.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_postmortem"))
+        .args(["lint", "deploy-to-test.yml"])
+        .current_dir(&workflows)
+        .output()
+        .unwrap();
+    assert!(stdout(&o).starts_with(
+        "deploy-to-test.yml:7:3: no-concurrency: deploy job relies on `concurrency:`, which Gitea"
+    ));
+}

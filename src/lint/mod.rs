@@ -150,8 +150,9 @@ fn unreadable(path: &Path, e: &std::io::Error) -> LintError {
 const SKIPPED_DIRS: &[&str] = &[".git", "node_modules"];
 
 /// Adds the files to lint at `path`: a file given explicitly must be lintable; a directory is
-/// walked (sorted) for workflow files in `.github/workflows/` or `.gitea/workflows/` and shell
-/// scripts (`*.sh`, `*.bash`, extension-less files with a sh/bash shebang).
+/// walked (sorted; `.git`, `node_modules` and links to directories skipped) for workflow files
+/// in `.github/workflows/` or `.gitea/workflows/` and shell scripts (`*.sh`, `*.bash`,
+/// extension-less files with a sh/bash shebang).
 pub fn discover(path: &Path, out: &mut Vec<Target>) -> Result<(), LintError> {
     let meta = fs::metadata(path).map_err(|e| unreadable(path, &e))?;
     let display = path.to_string_lossy().replace('\\', "/");
@@ -160,18 +161,21 @@ pub fn discover(path: &Path, out: &mut Vec<Target>) -> Result<(), LintError> {
         out.push(Target { path: path.to_path_buf(), display, kind });
         return Ok(());
     }
-    let mut entries: Vec<_> = fs::read_dir(path)
+    let mut entries: Vec<(PathBuf, bool)> = fs::read_dir(path)
         .map_err(|e| unreadable(path, &e))?
         .filter_map(Result::ok)
-        .map(|e| e.path())
+        // Symbolic links to directories are not followed (no loops); links to files are read.
+        .map(|e| (e.path(), e.file_type().is_ok_and(|t| t.is_dir())))
         .collect();
     entries.sort();
-    for entry in entries {
+    for (entry, is_dir) in entries {
         let name = entry.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        if entry.is_dir() {
+        if is_dir {
             if !SKIPPED_DIRS.contains(&name.as_str()) {
                 discover(&entry, out)?;
             }
+        } else if !entry.is_file() {
+            continue; // a link to a directory, a socket, a dangling link
         } else if let Some(kind) = kind_of(&entry, false)? {
             let display = entry.to_string_lossy().replace('\\', "/");
             out.push(Target { path: entry, display, kind });
