@@ -80,9 +80,14 @@ pub fn check(scope: &Scope) -> Vec<Finding> {
             finding(
                 &rules::PM2_ALL,
                 format!(
-                    "`{}` {}s every PM2 process on the host, of every application",
+                    "`{}` {} every PM2 process on the host, of every application",
                     call.display(),
-                    call.verb
+                    match call.action {
+                        Action::Stop => "stops",
+                        Action::Restart => "restarts",
+                        Action::Reload => "reloads",
+                        _ => "deletes",
+                    }
                 ),
                 Some(format!(
                     "name the processes this deploy owns: `pm2 {} APP-api APP-worker`{}; never `all`",
@@ -418,13 +423,17 @@ mod tests {
     use super::*;
     use crate::lint::shell::{walk, Line};
 
-    fn lint(name: &str, lines: &[&str]) -> Vec<String> {
+    fn findings(name: &str, lines: &[&str]) -> Vec<Finding> {
         let mut script = Script::default();
         let parsed: Vec<Line> =
             lines.iter().enumerate().map(|(i, l)| Line::new(*l, (i as u64 + 1, 1))).collect();
         walk(&parsed, lines, false, &mut script);
         let scope = Scope { file: "f.sh", names: vec![name.to_string()], script, hosted: false, job: None };
-        check(&scope).iter().map(|f| format!("{}:{} {}", f.line, f.column, f.rule.id)).collect()
+        check(&scope)
+    }
+
+    fn lint(name: &str, lines: &[&str]) -> Vec<String> {
+        findings(name, lines).iter().map(|f| format!("{}:{} {}", f.line, f.column, f.rule.id)).collect()
     }
 
     #[test]
@@ -561,6 +570,10 @@ mod tests {
     #[test]
     fn kill_update_and_non_deploys() {
         assert_eq!(lint("x", &["npm ci && pm2 kill"]), vec!["1:11 pm2-kill"]);
+        assert_eq!(
+            findings("x", &["pm2 del all"])[0].message,
+            "`pm2 del all` deletes every PM2 process on the host, of every application"
+        );
         assert_eq!(lint("x", &["sudo pm2 update"]), vec!["1:6 pm2-update"]);
         assert!(lint("x", &["pm2 list", "pm2 logs --lines 50", "echo pm2 delete all"]).is_empty());
     }
