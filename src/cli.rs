@@ -92,7 +92,8 @@ struct LintArgs {
 
 fn lint_after_help() -> String {
     format!(
-        "Rules (details: --list-rules, docs/lint-rules.md):\n{}\nExit codes: 0 nothing found, 1 findings, 2 bad \
+        "Rules (details: --list-rules, docs/lint-rules.md):\n{}\nWaive a finding with a comment on its line or \
+         the line above: # postmortem-lint: ignore RULE[,RULE] -- why\n\nExit codes: 0 nothing found, 1 findings, 2 bad \
          command line or a path that cannot be linted.\n\nExamples:\n  postmortem lint .\n  postmortem lint \
          .gitea/workflows/deploy-to-test.yml deploy/restart.sh\n  postmortem lint . --format sarif > lint.sarif",
         crate::lint::rules::help_list()

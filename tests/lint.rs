@@ -97,7 +97,22 @@ fn good_files_are_clean() {
     let o = lint(&["tests/fixtures/lint/good"]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert_eq!(stdout(&o), "");
-    assert_eq!(stderr(&o), "postmortem lint: 3 files checked, no problems found\n");
+    assert_eq!(
+        stderr(&o),
+        "postmortem lint: 4 files checked, no problems found (2 findings waived by comments)\n"
+    );
+    // Without its waiver comments the same script has two findings.
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(root().join("tests/fixtures/lint/good/scripts/restart-host.sh")).unwrap();
+    let bare: String =
+        text.lines().map(|l| l.split("# postmortem-lint").next().unwrap().to_string() + "\n").collect();
+    let path = dir.path().join("restart-host.sh");
+    std::fs::write(&path, bare).unwrap();
+    let o = lint(&[path.to_str().unwrap(), "--format", "json"]);
+    let doc: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["waived"], 0);
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //!
 //! [`lint`] finds the files ([`discover`]), reads each as a workflow or a script
 //! ([`workflow`]), splits its shell text into commands with positions ([`shell`]), reads the pm2
-//! ones ([`pm2`]) and evaluates the rules ([`checks`], table in [`rules`]); [`output`] writes
+//! ones ([`pm2`]) and evaluates the rules ([`checks`], table in [`rules`]), minus the waivers
+//! written in the file ([`suppress`]); [`output`] writes
 //! the findings as text, JSON or SARIF. Findings are sorted by file, line, column and rule, so
 //! the same files always give the same bytes. Rule semantics: docs/lint-rules.md.
 
@@ -12,6 +13,7 @@ pub mod output;
 pub mod pm2;
 pub mod rules;
 pub mod shell;
+pub mod suppress;
 pub mod workflow;
 
 use std::fs;
@@ -87,6 +89,8 @@ pub struct Report {
     pub files: Vec<String>,
     /// Every finding, sorted by file, line, column, rule id.
     pub findings: Vec<Finding>,
+    /// Findings silenced by `# postmortem-lint: ignore RULE` comments (see [`suppress`]).
+    pub waived: usize,
 }
 
 /// Why nothing could be linted.
@@ -127,19 +131,22 @@ pub fn lint(paths: &[PathBuf]) -> Result<Report, LintError> {
     targets.sort_by(|a, b| a.display.cmp(&b.display));
     targets.dedup_by(|a, b| a.display == b.display);
     let mut findings = Vec::new();
+    let mut waived = 0;
     for t in &targets {
         let bytes = fs::read(&t.path).map_err(|e| unreadable(&t.path, &e))?;
         let text = String::from_utf8_lossy(&bytes);
-        findings.extend(match t.kind {
+        let mut found = match t.kind {
             Kind::Workflow { gitea } => workflow::lint_workflow(&t.display, &text, gitea),
             Kind::Script => workflow::lint_script(&t.display, &text),
-        });
+        };
+        waived += suppress::apply(&text, &mut found);
+        findings.extend(found);
     }
     findings
         .sort_by(|a, b| (&a.file, a.line, a.column, a.rule.id).cmp(&(&b.file, b.line, b.column, b.rule.id)));
     findings
         .dedup_by(|a, b| (&a.file, a.line, a.column, a.rule.id) == (&b.file, b.line, b.column, b.rule.id));
-    Ok(Report { files: targets.into_iter().map(|t| t.display).collect(), findings })
+    Ok(Report { files: targets.into_iter().map(|t| t.display).collect(), findings, waived })
 }
 
 fn unreadable(path: &Path, e: &std::io::Error) -> LintError {

@@ -38,12 +38,21 @@ pub fn write(out: &mut dyn Write, report: &Report, format: LintFormat) -> io::Re
 pub fn summary(report: &Report) -> String {
     let files = report.files.len();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let waived = match report.waived {
+        0 => String::new(),
+        n => format!(" ({} waived by comments)", plural(n, "finding")),
+    };
     if report.findings.is_empty() {
-        return format!("{} checked, no problems found", plural(files, "file"));
+        return format!("{} checked, no problems found{waived}", plural(files, "file"));
     }
     let mut with: Vec<&str> = report.findings.iter().map(|f| f.file.as_str()).collect();
     with.dedup();
-    format!("{} in {} of {}", plural(report.findings.len(), "problem"), with.len(), plural(files, "file"))
+    format!(
+        "{} in {} of {}{waived}",
+        plural(report.findings.len(), "problem"),
+        with.len(),
+        plural(files, "file")
+    )
 }
 
 fn json_document(out: &mut dyn Write, value: &Value) -> io::Result<()> {
@@ -60,7 +69,7 @@ fn json_report(report: &Report) -> Value {
                    "level": f.rule.level.as_str(), "message": f.message, "help": f.help})
         })
         .collect();
-    json!({"schema": "postmortem/lint/v1", "files": report.files, "findings": findings})
+    json!({"schema": "postmortem/lint/v1", "files": report.files, "findings": findings, "waived": report.waived})
 }
 
 fn sarif(report: &Report) -> Value {
