@@ -331,3 +331,15 @@ fn directory_links_are_not_followed_and_gitea_is_known_from_the_real_path() {
         "deploy-to-test.yml:7:3: no-concurrency: deploy job relies on `concurrency:`, which Gitea"
     ));
 }
+
+#[test]
+fn paths_are_shown_as_given_without_a_leading_dot_slash() {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_postmortem"))
+        .args(["lint", "."])
+        .current_dir(root().join("tests/fixtures/lint/bad"))
+        .output()
+        .unwrap();
+    let text = stdout(&o);
+    assert!(text.starts_with(".gitea/workflows/deploy-to-test.yml:7:3: no-concurrency: "), "{text}");
+    assert!(!text.contains("./"), "{text}");
+}

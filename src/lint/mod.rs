@@ -162,7 +162,7 @@ const SKIPPED_DIRS: &[&str] = &[".git", "node_modules"];
 /// extension-less files with a sh/bash shebang).
 pub fn discover(path: &Path, out: &mut Vec<Target>) -> Result<(), LintError> {
     let meta = fs::metadata(path).map_err(|e| unreadable(path, &e))?;
-    let display = path.to_string_lossy().replace('\\', "/");
+    let display = display_path(path);
     if !meta.is_dir() {
         let kind = kind_of(path, true)?.ok_or_else(|| LintError::NotLintable(display.clone()))?;
         out.push(Target { path: path.to_path_buf(), display, kind });
@@ -184,11 +184,20 @@ pub fn discover(path: &Path, out: &mut Vec<Target>) -> Result<(), LintError> {
         } else if !entry.is_file() {
             continue; // a link to a directory, a socket, a dangling link
         } else if let Some(kind) = kind_of(&entry, false)? {
-            let display = entry.to_string_lossy().replace('\\', "/");
+            let display = display_path(&entry);
             out.push(Target { path: entry, display, kind });
         }
     }
     Ok(())
+}
+
+/// How a path is shown: `/`-separated, without a leading `./` (`lint .` shows `.github/…`).
+fn display_path(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    match text.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => text,
+    }
 }
 
 /// What `path` is linted as. `explicit`: named on the command line (any `.yml` is then a

@@ -188,6 +188,14 @@ pub fn parse(inv: &Invocation) -> Option<Pm2Call> {
             call.targets.push(target(&w.raw, text));
         }
     }
+    if call.action == Action::Start && call.name.is_some() {
+        // `pm2 start npm --name web -- start`: with --name, what start runs is a program.
+        for t in &mut call.targets {
+            if let Target::Name(program) = t {
+                *t = Target::Script(std::mem::take(program));
+            }
+        }
+    }
     if stdin {
         call.targets.push(Target::Stdin);
     }
@@ -342,6 +350,8 @@ mod tests {
                 Target::Variable("${{ env.WORKER }}".into())
             ]
         );
+        let c = one("pm2 start npm --name web -- start");
+        assert_eq!((c.targets.clone(), c.named()), (vec![Target::Script("npm".into())], vec!["web"]));
         assert_eq!(one("pm2 kill").action, Action::Kill);
         assert_eq!(one("pm2 updatePM2").action, Action::Update);
         assert!(calls("echo pm2 delete all; pm2; npm ci").is_empty());
