@@ -79,7 +79,7 @@ impl Line {
 
 /// How a simple command is joined to the one before it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Sep {
+enum Sep {
     /// First of its line, or after `;`, `&`, a newline, `(` or `)`.
     Seq,
     /// After `|`: it reads the previous command's output.
@@ -485,48 +485,9 @@ impl Walker<'_> {
         let head = all.first().map_or("", |w| w.raw.as_str());
         let words = &all[skip..];
         let first = words.first().map_or("", |w| w.raw.as_str());
-        // Conditions inside a loop body may filter by name.
-        let conditional = matches!(head, "if" | "elif" | "while" | "until")
-            || matches!(first, "[[" | "[" | "test" | "case" | "grep" | "egrep")
-            || first.contains('*'); // a `case` pattern: `*-test)`
-        if conditional && !matches!(head, "while" | "until") {
-            let text: String = all.iter().map(|w| w.raw.to_lowercase() + " ").collect();
-            if text.contains("name") || text.contains("-test") {
-                if let Some(&l) = self.open.last() {
-                    self.script.loops[l].name_guard = true;
-                }
-            }
-        }
-        match first {
-            "for" | "select" => {
-                let var = words.get(1).map(|w| w.text.clone());
-                let items: Vec<&Word> = match words.iter().position(|w| w.raw == "in") {
-                    Some(at) => words[at + 1..].iter().collect(),
-                    None => Vec::new(),
-                };
-                let literal =
-                    !items.is_empty() && items.iter().all(|w| !w.raw.contains(['$', '`', '*', '?', '[']));
-                let source = items.iter().map(|w| w.raw.as_str()).collect::<Vec<_>>().join(" ");
-                let items = literal.then(|| items.iter().map(|w| w.text.clone()).collect());
-                self.open_loop(Loop { var, items, source, name_guard: false });
-                return;
-            }
-            "done" => {
-                if let Some(l) = self.open.pop() {
-                    for r in &cmd.redirects {
-                        self.script.loops[l].source.push(' ');
-                        self.script.loops[l].source.push_str(r);
-                    }
-                }
-                return;
-            }
-            _ if CLOSERS.contains(&first) || words.is_empty() => {
-                if let Some(delim) = &cmd.heredoc {
-                    *heredoc = Some(Heredoc { delim: delim.clone(), runs_remote: None });
-                }
-                return;
-            }
-            _ => {}
+        self.note_name_guard(head, first, all);
+        if self.structure(first, words, cmd, heredoc) {
+            return;
         }
         if matches!(head, "while" | "until") {
             let var = (first == "read").then(|| words.last().map(|w| w.text.clone())).flatten();
@@ -562,6 +523,64 @@ impl Walker<'_> {
             at += skip;
             at = texts.len() - program_words(&texts[at..]).len();
             self.push(line, &words[at..], upstream, remote);
+        }
+    }
+
+    /// A condition inside a loop body (`if`, `[[`, `[`, `test`, `case` and its patterns,
+    /// `grep`) that mentions `name` or `-test` marks the innermost loop as filtered by name.
+    fn note_name_guard(&mut self, head: &str, first: &str, all: &[Word]) {
+        let conditional = matches!(head, "if" | "elif")
+            || matches!(first, "[[" | "[" | "test" | "case" | "grep" | "egrep")
+            || first.contains('*'); // a `case` pattern: `*-test)`
+        if !conditional || matches!(head, "while" | "until") {
+            return;
+        }
+        let text: String = all.iter().map(|w| w.raw.to_lowercase() + " ").collect();
+        if text.contains("name") || text.contains("-test") {
+            if let Some(&l) = self.open.last() {
+                self.script.loops[l].name_guard = true;
+            }
+        }
+    }
+
+    /// Loop headers, `done` and other closers: recorded, and `true` (nothing runs).
+    fn structure(
+        &mut self,
+        first: &str,
+        words: &[Word],
+        cmd: &Simple,
+        heredoc: &mut Option<Heredoc>,
+    ) -> bool {
+        match first {
+            "for" | "select" => {
+                let var = words.get(1).map(|w| w.text.clone());
+                let items: Vec<&Word> = match words.iter().position(|w| w.raw == "in") {
+                    Some(at) => words[at + 1..].iter().collect(),
+                    None => Vec::new(),
+                };
+                let literal =
+                    !items.is_empty() && items.iter().all(|w| !w.raw.contains(['$', '`', '*', '?', '[']));
+                let source = items.iter().map(|w| w.raw.as_str()).collect::<Vec<_>>().join(" ");
+                let items = literal.then(|| items.iter().map(|w| w.text.clone()).collect());
+                self.open_loop(Loop { var, items, source, name_guard: false });
+                true
+            }
+            "done" => {
+                if let Some(l) = self.open.pop() {
+                    for r in &cmd.redirects {
+                        self.script.loops[l].source.push(' ');
+                        self.script.loops[l].source.push_str(r);
+                    }
+                }
+                true
+            }
+            _ if CLOSERS.contains(&first) || words.is_empty() => {
+                if let Some(delim) = &cmd.heredoc {
+                    *heredoc = Some(Heredoc { delim: delim.clone(), runs_remote: None });
+                }
+                true
+            }
+            _ => false,
         }
     }
 
