@@ -23,6 +23,8 @@ pub const EXIT_OK: i32 = 0;
 pub const EXIT_USAGE: i32 = 2;
 /// Exit code: nothing in the evidence could be used.
 pub const EXIT_NO_EVIDENCE: i32 = 3;
+/// Exit code of `lint`: something was found (so it can gate a deploy).
+pub const EXIT_FINDINGS: i32 = 1;
 
 /// postmortem reads the evidence of a PM2 / CI incident (pm2.log, auth.log, …), merges it
 /// into one UTC timeline and says what happened, when and why, with every line cited.
@@ -30,7 +32,7 @@ pub const EXIT_NO_EVIDENCE: i32 = 3;
 #[command(name = "postmortem", version, about, long_about = None)]
 #[command(after_help = "EVIDENCE is any mix of files, directories (read recursively), .gz/.zst files \
 and .zip/.tar/.tar.gz archives (read in place). Formats are recognised by content; see `postmortem formats`.\n\n\
-Exit codes: 0 ok, 2 bad command line, 3 no usable evidence.\n\n\
+Exit codes: 0 ok, 1 `lint` found problems, 2 bad command line, 3 no usable evidence.\n\n\
 Examples:\n  postmortem analyze samples/2026-02-17-pm2-delete-all\n  postmortem analyze samples/2026-02-17-pm2-delete-all --format md --inventory samples/inventory.toml\n  postmortem timeline samples/2026-02-17-pm2-delete-all --since '2026-02-17 14:00'")]
 pub struct Cli {
     /// Worker threads (default: one per core). Results are identical for any value.
@@ -68,6 +70,53 @@ enum Command {
     Formats,
     /// List the root-cause rules loaded (embedded, plus --rules FILE) and the matchers.
     Rules(RulesArgs),
+    /// Check workflow files and shell scripts for the runbook's dangerous PM2 patterns before
+    /// they run (`pm2 delete all`, unfiltered bulk deletes, test deploys that reach production,
+    /// no deploy lock, …). Exits 1 when anything is found, so it can gate a deploy.
+    Lint(LintArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = lint_after_help())]
+struct LintArgs {
+    /// Workflow files (.github/workflows/*.yml, .gitea/workflows/*.yml), shell scripts (*.sh, or a
+    /// #!/bin/sh or bash first line) and directories to search for them (recursively).
+    #[arg(required_unless_present = "list_rules", value_name = "PATH")]
+    paths: Vec<PathBuf>,
+
+    /// Output format: text (compiler-style, for people), json (postmortem/lint/v1), sarif
+    /// (SARIF 2.1.0, for code scanning).
+    #[arg(long, value_enum, default_value = "text")]
+    format: crate::lint::output::LintFormat,
+
+    /// Print every rule (id, level, what it finds, why, the fix) and exit.
+    #[arg(long)]
+    list_rules: bool,
+}
+
+fn lint_after_help() -> String {
+    format!(
+        "Rules (details: --list-rules, docs/lint-rules.md):\n{}\nWaive a finding with a comment on its line or \
+         the line above: # postmortem-lint: ignore RULE[,RULE] -- why\n\nExit codes: 0 nothing found, 1 findings, 2 bad \
+         command line or a path that cannot be linted.\n\nExamples:\n  postmortem lint .\n  postmortem lint \
+         .gitea/workflows/deploy-to-test.yml deploy/restart.sh\n  postmortem lint . --format sarif > lint.sarif",
+        crate::lint::rules::help_list()
+    )
+}
+
+fn lint_command(args: LintArgs) -> Result<i32> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.list_rules {
+        crate::lint::output::write_rules(&mut out)?;
+        out.flush()?;
+        return Ok(EXIT_OK);
+    }
+    let report = crate::lint::lint(&args.paths).map_err(|e| usage(e.to_string()))?;
+    crate::lint::output::write(&mut out, &report, args.format)?;
+    out.flush()?;
+    eprintln!("postmortem lint: {}", crate::lint::output::summary(&report));
+    Ok(if report.findings.is_empty() { EXIT_OK } else { EXIT_FINDINGS })
 }
 
 /// Options of every command that analyzes.
@@ -375,6 +424,7 @@ fn execute(cli: Cli) -> Result<i32> {
             Ok(EXIT_OK)
         }
         Command::Batch(args) => batch_command(args),
+        Command::Lint(args) => lint_command(args),
         Command::Rules(args) => {
             let rules = load_rules(&args.rules)?;
             let stdout = io::stdout();

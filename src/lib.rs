@@ -13,5 +13,6 @@ pub mod collect;
 pub mod event;
 pub mod evidence;
 pub mod inventory;
+pub mod lint;
 pub mod report;
 pub mod timeline;

@@ -92,6 +92,13 @@ pub fn is_privileged(command: &str) -> bool {
     simple_commands(command).any(|words| program(&words).1)
 }
 
+/// The words of one simple command (quotes already removed) from the real program on: past
+/// `sudo`, `env`, `VAR=value`, `npx`, `command`, `exec`, `nohup`, `time` and `ssh [options]
+/// host`, as every check of this module reads them (used by `postmortem lint`).
+pub fn program_words(words: &[String]) -> &[String] {
+    program(words).0
+}
+
 /// The simple commands of a line, as words without quote characters.
 fn simple_commands(command: &str) -> impl Iterator<Item = Vec<String>> + '_ {
     command.split([';', '|', '&', '\n', '(', ')', '`']).map(|seg| {

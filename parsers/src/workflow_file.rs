@@ -710,6 +710,21 @@ fn commands(pieces: Vec<Piece>) -> Vec<Command> {
     out
 }
 
+/// The commands of a shell script read on its own (a `deploy.sh`), by the same rules as a
+/// literal `run: |` block: blank and `#` lines skipped, `\` continuations joined; lines and
+/// 1-based columns are those of `text` (used by `postmortem lint`).
+pub fn script_commands(text: &str) -> Vec<Command> {
+    let pieces = split_lines(text)
+        .enumerate()
+        .map(|(i, l)| Piece {
+            text: l.trim().to_string(),
+            line: i as u64 + 1,
+            column: leading_ws(l) as u64 + 1,
+        })
+        .collect();
+    commands(pieces)
+}
+
 /// A line without its continuation backslash (an odd number of trailing `\`), and whether it
 /// had one.
 fn strip_continuation(text: &str) -> (&str, bool) {
