@@ -285,8 +285,15 @@ fn a_test_deploy_with_pm2_delete_all_is_a_p1_with_production_down() {
     let evidence = report["root_causes"][0]["evidence"].to_string();
     assert!(evidence.contains("deploy-to-test-42.log"), "{evidence}");
 
-    // TODO(lint, issue 9): once `postmortem lint` is merged, assert that
-    // `postmortem lint tests/e2e/deploy-test.sh` exits 1 and flags `pm2 delete all` here.
+    // Prevention: the same script, linted before it ever ran, fails the gate at the line.
+    let script = root().join("tests/e2e/deploy-test.sh");
+    let lint = common::postmortem(["lint".as_ref(), script.as_os_str()]);
+    assert_eq!(lint.status.code(), Some(1), "{}", stderr(&lint));
+    let findings = stdout(&lint);
+    assert!(
+        findings.lines().any(|l| l.ends_with("deploy-test.sh:6:1: pm2-all: `pm2 delete all` deletes every PM2 process on the host, of every application")),
+        "{findings}"
+    );
 }
 
 /// Scenario 2: a production process killed from outside (as the OOM killer would) and
