@@ -815,12 +815,17 @@ fn classify(msg: &str) -> Option<(&'static str, Vec<(&'static str, FieldValue<'_
     uncaught_label(msg).map(|fields| (APP_UNCAUGHT, fields))
 }
 
-/// V8's fatal heap messages.
+/// V8's fatal heap messages. (Every app line comes through here: the searchers are built once.)
 fn is_heap_oom(msg: &str) -> bool {
+    use memchr::memmem::Finder;
+    use std::sync::LazyLock;
+    static HEAP_OOM: LazyLock<Finder<'static>> =
+        LazyLock::new(|| Finder::new("JavaScript heap out of memory"));
+    static HEAP_LIMIT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Reached heap limit"));
     let m = msg.as_bytes();
     msg.trim_start().starts_with("<--- Last few GCs")
-        || memchr::memmem::find(m, b"JavaScript heap out of memory").is_some()
-        || memchr::memmem::find(m, b"Reached heap limit").is_some()
+        || HEAP_OOM.find(m).is_some()
+        || HEAP_LIMIT.find(m).is_some()
         || contains_ci(msg, "fatal javascript oom")
 }
 
@@ -873,7 +878,11 @@ fn is_crash_tail(msg: &str) -> bool {
 fn after_word<'m>(msg: &'m str, word: &str) -> Option<&'m str> {
     let b = msg.as_bytes();
     let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    memchr::memmem::find_iter(b, word.as_bytes()).find_map(|at| {
+    let w = word.as_bytes();
+    let first = *w.first()?;
+    // A scan for the first letter, not a substring searcher built per call: errno names
+    // start with a capital `E`, rare in ordinary text.
+    memchr::memchr_iter(first, b).filter(|&at| b[at..].starts_with(w)).find_map(|at| {
         let end = at + word.len();
         let before = at == 0 || !is_word(b[at - 1]);
         let after = b.get(end).is_none_or(|&c| !is_word(c));

@@ -97,6 +97,9 @@ pub struct Group {
 #[derive(Clone, Debug, Default)]
 pub struct TimeDigest {
     groups: BTreeMap<Key, Group>,
+    /// The group of the last record observed, not yet in `groups`: consecutive records
+    /// nearly always share their hour, so most records touch no map.
+    current: Option<(Key, Group)>,
 }
 
 /// The written time as a comparable wall-clock value within its group (UTC for exact ones;
@@ -131,13 +134,18 @@ impl TimeDigest {
             },
             RawTime::NoYear { month, day, time } => Key::NoYear { shift, month, day, hour: time.hour() },
         };
-        let group = self.groups.entry(key).or_insert(Group {
-            lines: Lines { first: line, last: line, count: 0 },
-            min: raw,
-            max: raw,
-            shift,
-            boot_stamps: Vec::new(),
-        });
+        if self.current.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.flush();
+            let group = self.groups.remove(&key).unwrap_or(Group {
+                lines: Lines { first: line, last: line, count: 0 },
+                min: raw,
+                max: raw,
+                shift,
+                boot_stamps: Vec::new(),
+            });
+            self.current = Some((key, group));
+        }
+        let Some((_, group)) = self.current.as_mut() else { return };
         group.lines = group.lines.merge(Lines { first: line, last: line, count: 1 });
         if order(&raw) < order(&group.min) {
             group.min = raw;
@@ -160,14 +168,22 @@ impl TimeDigest {
         }
     }
 
+    /// Moves the current group into the map.
+    fn flush(&mut self) {
+        if let Some((key, group)) = self.current.take() {
+            self.groups.insert(key, group);
+        }
+    }
+
     /// The groups, in a deterministic order.
-    pub fn groups(&self) -> impl Iterator<Item = &Group> {
+    pub fn groups(&mut self) -> impl Iterator<Item = &Group> {
+        self.flush();
         self.groups.values()
     }
 
     /// Whether nothing was folded.
     pub fn is_empty(&self) -> bool {
-        self.groups.is_empty()
+        self.groups.is_empty() && self.current.is_none()
     }
 }
 

@@ -212,7 +212,7 @@ fn resolve_input(input: &mut Input, zone: Zone, year: Option<i32>) {
     }
     // The events not kept: each group's earliest and latest time bound the input's span.
     let mut span: Option<(DateTime<Utc>, DateTime<Utc>)> = None;
-    let digest = std::mem::take(&mut input.digest);
+    let mut digest = std::mem::take(&mut input.digest);
     for group in digest.groups() {
         let first = resolve(group.min, base, group.shift, zone, group.lines, &mut notes);
         let last = resolve(group.max, base, group.shift, zone, group.lines, &mut Notes::default());

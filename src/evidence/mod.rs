@@ -68,6 +68,9 @@ pub struct Mtime {
     pub source: MtimeSource,
 }
 
+/// The identity of a (source, kind) pair of `&'static str`s: same address and length, same text.
+type KindId = (usize, usize, usize, usize);
+
 /// What became of an input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputStatus {
@@ -118,6 +121,9 @@ pub struct Input {
     pub boot_stamps: Vec<(DateTime<Utc>, BootStamp)>,
     /// Whether the last record read was kept (continuation lines follow their record).
     last_kept: bool,
+    /// Retention decisions by (source, kind) identity: an input has few distinct kinds, and
+    /// comparing two pointers is cheaper than comparing the strings of every pair.
+    keep_cache: Vec<(KindId, bool)>,
     /// Assumptions made reading this input (time zone, year), in words.
     pub assumptions: Vec<String>,
     /// The parsed manifest, when this input is a bundle's manifest.json.
@@ -147,6 +153,7 @@ impl Input {
             digest: TimeDigest::default(),
             boot_stamps: Vec::new(),
             last_kept: false,
+            keep_cache: Vec::new(),
             assumptions: Vec::new(),
             manifest: None,
             event_count: 0,
@@ -158,6 +165,17 @@ impl Input {
         let mut input = Input::new(file.clone(), file);
         input.status = InputStatus::Failed(reason);
         input
+    }
+
+    /// `retention.keeps(source, kind)`, remembered per (source, kind) identity.
+    fn keeps(&mut self, retention: &Retention, source: &'static str, kind: &'static str) -> bool {
+        let id: KindId = (source.as_ptr() as usize, source.len(), kind.as_ptr() as usize, kind.len());
+        if let Some(&(_, keep)) = self.keep_cache.iter().find(|(known, _)| *known == id) {
+            return keep;
+        }
+        let keep = retention.keeps(source, kind);
+        self.keep_cache.push((id, keep));
+        keep
     }
 
     /// Takes one parsed record, in the order the parser gave them: observes its year,
@@ -173,7 +191,7 @@ impl Input {
             _ => None,
         };
         // Times since boot alone need the dating step, which works on events.
-        self.last_kept = retention.keeps(record.source, record.kind)
+        self.last_kept = self.keeps(retention, record.source, record.kind)
             || (record.time == RawTime::None && monotonic().is_some());
         if self.last_kept {
             let mut event = Event::from_record(record, provenance);
