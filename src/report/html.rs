@@ -1,0 +1,295 @@
+//! `analyze --format html`: the incident report as one self-contained HTML file.
+//!
+//! The page holds a swimlane timeline (one lane per source and per application, the incident
+//! window shaded, the findings' evidence highlighted, zoom, pan, a filter, an event's line and
+//! provenance on click) and, under it, the report's sections. It makes no network request: the
+//! CSS, the script and the data are inline, and a Content-Security-Policy meta tag allows
+//! nothing else (`default-src 'none'`; the one style and the one script by their SHA-256).
+//!
+//! Evidence text never becomes markup. The data — the JSON report (`postmortem/report/v1`)
+//! plus the events as compact columns (string tables for sources, kinds, files, processes,
+//! users, hosts; times as microsecond deltas) — is one `<script type="application/json">`
+//! element, escaped by [`script_json`] so that nothing in it can close the element, and the
+//! script renders it with DOM APIs and `textContent` only. The output depends on the evidence
+//! and the options alone: the same evidence gives the same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::analysis::Analysis;
+use crate::event::{Event, SOURCES};
+use crate::inventory::Inventory;
+use crate::report::analysis::json_report;
+use crate::report::markdown::RunInfo;
+use crate::timeline::Timeline;
+
+/// The page's style sheet.
+pub const STYLE: &str = include_str!("html/report.css");
+/// The page's script: reads the data element and renders everything.
+pub const SCRIPT: &str = include_str!("html/report.js");
+/// The page's static markup (between `<body>` and the data element).
+const BODY: &str = include_str!("html/body.html");
+/// The id of the `<script type="application/json">` element holding the data.
+pub const DATA_ID: &str = "pm-data";
+
+/// Writes the HTML report.
+pub fn write<W: Write>(out: &mut W, timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> io::Result<()> {
+    let data = script_json(&data(timeline, analysis, info).to_string());
+    write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{csp}\">\n\
+         <meta name=\"referrer\" content=\"no-referrer\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>postmortem incident report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{BODY}\
+         <script type=\"application/json\" id=\"{DATA_ID}\">{data}</script>\n\
+         <script>{SCRIPT}</script>\n</body>\n</html>\n",
+        csp = content_security_policy(),
+    )
+}
+
+/// The Content-Security-Policy: nothing remote, nothing but the page's own style and script
+/// (by hash), images only as `data:` URLs, no `<base>`, no form submission.
+pub fn content_security_policy() -> String {
+    format!(
+        "default-src 'none'; style-src '{}'; script-src '{}'; img-src data:; base-uri 'none'; form-action 'none'",
+        csp_hash(STYLE),
+        csp_hash(SCRIPT)
+    )
+}
+
+/// A CSP source expression for an inline element's text: `sha256-` and the base64 digest.
+pub fn csp_hash(text: &str) -> String {
+    format!("sha256-{}", base64(&Sha256::digest(text.as_bytes())))
+}
+
+/// Standard base64 with padding (RFC 4648), as CSP hashes are written.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | (b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// JSON text made safe to sit inside a `<script>` element: `<`, `>` and `&` become `\u003c`,
+/// `\u003e`, `\u0026` (so neither `</script>` nor `<!--` can appear), and U+2028 / U+2029
+/// become escapes too. These characters only occur inside JSON strings, where the escapes
+/// mean the same characters: the text still parses to the same value.
+pub fn script_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + json.len() / 64);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A string table: each distinct string once, in first-seen order, referenced by index.
+#[derive(Default)]
+struct Strings {
+    list: Vec<String>,
+    index: BTreeMap<String, usize>,
+}
+
+impl Strings {
+    fn id(&mut self, s: &str) -> usize {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        self.list.push(s.to_string());
+        self.index.insert(s.to_string(), self.list.len() - 1);
+        self.list.len() - 1
+    }
+
+    /// The index, or -1 for none.
+    fn opt(&mut self, s: Option<&str>) -> i64 {
+        s.map_or(-1, |s| self.id(s) as i64)
+    }
+}
+
+/// Microseconds since the Unix epoch.
+fn micros(e: &Event) -> Option<i64> {
+    e.time.map(|t| t.timestamp_micros())
+}
+
+/// Application lane labels (`flyer-crawler (production)`) per process name: the outages'
+/// applications first (they come from the analysis' inventory), then the evidence's own
+/// (ecosystem files, else inferred from the name). PM2 tooling (`pm2-logrotate`) has none.
+fn applications(timeline: &Timeline, analysis: &Analysis) -> BTreeMap<String, String> {
+    let mut by_process: BTreeMap<String, String> = analysis
+        .outages
+        .iter()
+        .map(|o| (o.process.clone(), format!("{} ({})", o.application, o.environment.as_str())))
+        .collect();
+    let inventory = Inventory::for_events(None, &timeline.events);
+    for p in timeline.events.iter().filter_map(|e| e.process.as_deref()) {
+        if by_process.contains_key(p) || Inventory::is_tooling(p) {
+            continue;
+        }
+        if let Some(app) = inventory.application_of(p) {
+            by_process.insert(p.to_string(), format!("{} ({})", app.name, app.environment.as_str()));
+        }
+    }
+    by_process
+}
+
+/// The page's data: the JSON report, what the page needs beyond it, and the events as columns.
+fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
+    let events = &timeline.events;
+    let t0 = events.iter().find_map(micros).unwrap_or(0);
+    let offset = |t: chrono::DateTime<chrono::Utc>| t.timestamp_micros() - t0;
+
+    // Lanes: the sources present (in the documented order), then the applications by name.
+    let present: BTreeSet<&str> = events.iter().map(|e| e.source).collect();
+    let mut lanes: Vec<Value> = Vec::new();
+    let mut source_lane: BTreeMap<&str, usize> = BTreeMap::new();
+    let unknown_sources = present.iter().filter(|s| !SOURCES.iter().any(|(id, _)| id == *s)).copied();
+    for source in SOURCES.iter().map(|(id, _)| *id).filter(|s| present.contains(s)).chain(unknown_sources) {
+        source_lane.insert(source, lanes.len());
+        lanes.push(json!({"label": source, "kind": "source"}));
+    }
+    let apps = applications(timeline, analysis);
+    let mut app_lane: BTreeMap<&str, usize> = BTreeMap::new();
+    for label in apps.values().collect::<BTreeSet<_>>() {
+        app_lane.insert(label, lanes.len());
+        lanes.push(json!({"label": label, "kind": "application"}));
+    }
+
+    let (mut kinds, mut files, mut procs, mut users, mut hosts) =
+        (Strings::default(), Strings::default(), Strings::default(), Strings::default(), Strings::default());
+    let mut sha256: Vec<String> = Vec::new();
+    let n = events.len();
+    let (mut dt, mut lane, mut app, mut kind, mut file, mut line) =
+        (Vec::new(), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut process, mut user, mut host, mut pid, mut message, mut fields) =
+        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let mut previous = t0;
+    for e in events {
+        if let Some(t) = micros(e) {
+            dt.push(t - previous);
+            previous = t;
+        }
+        lane.push(source_lane[e.source]);
+        let app_of = e.process.as_deref().and_then(|p| apps.get(p)).map(|label| app_lane[label.as_str()]);
+        app.push(app_of.map_or(-1, |l| l as i64));
+        kind.push(kinds.id(e.kind));
+        let f = files.id(&e.provenance.file);
+        if f == sha256.len() {
+            sha256.push(e.provenance.sha256.clone());
+        }
+        file.push(f);
+        line.push(e.line);
+        process.push(procs.opt(e.process.as_deref()));
+        user.push(users.opt(e.user.as_deref()));
+        host.push(hosts.opt(e.host.as_deref()));
+        pid.push(e.pid);
+        message.push(e.message.as_str());
+        fields.push(if e.fields.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str::<Value>(&e.fields_json()).unwrap_or(Value::Null)
+        });
+    }
+
+    let title = match analysis.root_causes.first() {
+        Some(f) => f.title.replace('`', ""),
+        None if analysis.window.is_some() => "PM2 outage, root cause not determined".into(),
+        None => "No outage found in the evidence".into(),
+    };
+    let window = analysis.window.map(|w| {
+        json!({"start": offset(w.start), "end": offset(w.end_or_evidence()), "restored": w.end.is_some()})
+    });
+    // Event indices behind the report's citations, parallel to the report's arrays.
+    let refs = json!({
+        "root_causes": analysis.root_causes.iter().map(|f| &f.evidence).collect::<Vec<_>>(),
+        "found": analysis.root_causes.iter().map(|f| &f.found).collect::<Vec<_>>(),
+        "processes": analysis.outages.iter().map(|o| json!([o.down_event, o.up_event])).collect::<Vec<_>>(),
+        "timing": analysis.timing.iter().map(|r| r.at).collect::<Vec<_>>(),
+        "response": analysis.response.iter().map(|a| a.event).collect::<Vec<_>>(),
+    });
+    json!({
+        "title": title,
+        "version": env!("CARGO_PKG_VERSION"),
+        "options": info.options,
+        "report": json_report(timeline, analysis),
+        "refs": refs,
+        "window": window,
+        "lanes": lanes,
+        "strings": {
+            "kind": kinds.list,
+            "file": files.list,
+            "sha256": sha256,
+            "process": procs.list,
+            "user": users.list,
+            "host": hosts.list,
+        },
+        "events": {
+            "t0": t0,
+            "dt": dt,
+            "lane": lane,
+            "app": app,
+            "kind": kind,
+            "file": file,
+            "line": line,
+            "process": process,
+            "user": user,
+            "host": host,
+            "pid": pid,
+            "message": message,
+            "fields": fields,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        for (input, expected) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(input.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn script_json_escapes_what_could_end_the_element() {
+        let text = serde_json::to_string(&json!(["</script><!-- & \u{2028}\u{2029}"])).unwrap();
+        let safe = script_json(&text);
+        assert_eq!(safe, r#"["\u003c/script\u003e\u003c!-- \u0026 \u2028\u2029"]"#);
+        let back: Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, json!(["</script><!-- & \u{2028}\u{2029}"]));
+    }
+
+    #[test]
+    fn assets_cannot_end_their_own_elements() {
+        assert!(!SCRIPT.to_ascii_lowercase().contains("</script"));
+        assert!(!STYLE.to_ascii_lowercase().contains("</style"));
+    }
+}
