@@ -57,6 +57,11 @@
   const PALETTE = ['#1c7ed6', '#2b8a3e', '#7048e8', '#c2255c', '#0b7285', '#5c940d',
     '#862e9c', '#364fc7', '#087f5b', '#a61e4d', '#495057', '#1864ab', '#66a80f', '#9c36b5'];
   const lanes = data.lanes.map((lane, n) => ({ label: lane.label, kind: lane.kind, color: PALETTE[n % PALETTE.length], all: [] }));
+  for (const lane of lanes) lane.undated = [];
+  for (let i = DATED; i < N; i++) {
+    lanes[E.lane[i]].undated.push(i);
+    if (E.app[i] >= 0) lanes[E.app[i]].undated.push(i);
+  }
   for (let i = 0; i < DATED; i++) {
     lanes[E.lane[i]].all.push(i);
     if (E.app[i] >= 0) lanes[E.app[i]].all.push(i);
@@ -95,7 +100,10 @@
       lane.shown = lane.all.filter((i) => keep[i] === 1);
       lane.evidence = Array.from(lane.shown).filter((i) => evidenceOf.has(i));
     }
-    for (const [n, lane] of lanes.entries()) labelCounts[n].textContent = '(' + lane.shown.length + ')';
+    for (const [n, lane] of lanes.entries()) {
+      const undated = lane.undated.filter((i) => keep[i] === 1).length;
+      labelCounts[n].textContent = '(' + lane.shown.length + (undated ? ' + ' + undated + ' undated' : '') + ')';
+    }
   }
 
   // ---- view ----------------------------------------------------------------------------
@@ -174,12 +182,10 @@
       ctx.fillStyle = '#495057';
       ctx.fillText(label, x + 3, AXIS_H / 2);
     }
-    if (step < 864e8) {
-      ctx.fillStyle = '#868e96';
-      ctx.fillText(isoTime(v0 < 0 ? 0 : v0).slice(0, 10) + ' UTC', 4, 8);
-    }
-    // Events: one tick each, or bars where many share a few pixels.
+    $('axis-date').textContent = isoTime(v0).slice(0, 10) + ' (UTC)';
+    // Events, counted per bin of BIN pixels: a tick for a lone event, a taller bar for many.
     const BIN = 3;
+    const bins = new Uint32Array(Math.ceil(width / BIN) + 1);
     let inView = 0;
     for (let n = 0; n < lanes.length; n++) {
       const lane = lanes[n];
@@ -188,21 +194,25 @@
       const lo = lowerBound(arr, v0);
       const hi = lowerBound(arr, v1);
       if (lane.kind === 'source') inView += hi - lo;
-      ctx.fillStyle = lane.color;
-      if (hi - lo <= width / BIN) {
-        for (let k = lo; k < hi; k++) ctx.fillRect(Math.round(xOf(T[arr[k]])) - 1, y + 6, 2, LANE_H - 12);
+      bins.fill(0);
+      if (hi - lo <= 4 * bins.length) {
+        for (let k = lo; k < hi; k++) bins[Math.floor(xOf(T[arr[k]]) / BIN)]++;
       } else {
-        for (let x = 0, a = lo; x < width && a < hi; x += BIN) {
-          const b = lowerBound(arr, tOf(x + BIN), a, hi);
-          const count = b - a;
-          if (count > 0) {
-            const h = Math.min(LANE_H - 6, 4 + Math.log2(count) * 3);
-            ctx.globalAlpha = count === 1 ? 1 : 0.85;
-            ctx.fillRect(x, y + LANE_H - 3 - h, BIN - 0.5, h);
-          }
-          a = b;
+        // Many events: count each bin by binary search, independent of how many there are.
+        for (let b = 0, a = lo; b < bins.length && a < hi; b++) {
+          const next = lowerBound(arr, tOf((b + 1) * BIN), a, hi);
+          bins[b] = next - a;
+          a = next;
         }
-        ctx.globalAlpha = 1;
+      }
+      ctx.fillStyle = lane.color;
+      for (let b = 0; b < bins.length; b++) {
+        const count = bins[b];
+        if (count === 1) ctx.fillRect(b * BIN, y + 6, 2, LANE_H - 12);
+        else if (count > 1) {
+          const h = Math.min(LANE_H - 4, LANE_H - 12 + Math.log2(count) * 2);
+          ctx.fillRect(b * BIN, y + (LANE_H - h) / 2, BIN, h);
+        }
       }
       for (const i of lane.evidence) {
         const x = xOf(T[i]);
@@ -374,7 +384,9 @@
 
   // ---- lane labels ---------------------------------------------------------------------
   const labels = $('lane-labels');
-  add(labels, el('div', 'axis-spacer'));
+  const axisDate = el('div', 'axis-spacer');
+  axisDate.id = 'axis-date';
+  labels.appendChild(axisDate);
   const labelCounts = lanes.map((lane) => {
     const div = el('div', 'lane-label ' + lane.kind);
     div.title = (lane.kind === 'application' ? 'application ' : 'source ') + lane.label;
