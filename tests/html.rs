@@ -67,7 +67,15 @@ fn csp_allows_only_the_pages_own_style_and_script() {
 fn the_script_builds_no_markup_from_text() {
     let html = html_of(&sample());
     let code = script(&html);
-    for sink in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "Function(", "setAttribute"] {
+    for sink in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "Function(",
+        "setAttribute",
+    ] {
         assert!(!code.contains(sink), "{sink} in the script");
     }
     let markup = html.replace(data_text(&html), "");
@@ -89,7 +97,8 @@ fn hostile_evidence_stays_inside_the_data_element() {
     let users = data["strings"]["user"].as_array().unwrap();
     assert!(users.contains(&"<img src=x onerror=alert(1)>".into()), "{users:?}");
     assert!(users.contains(&"<script>alert(2)</script>".into()), "{users:?}");
-    let lanes: Vec<&str> = data["lanes"].as_array().unwrap().iter().map(|l| l["label"].as_str().unwrap()).collect();
+    let lanes: Vec<&str> =
+        data["lanes"].as_array().unwrap().iter().map(|l| l["label"].as_str().unwrap()).collect();
     assert!(lanes.contains(&"<svg/onload=alert(3)> (production)"), "{lanes:?}");
 }
 
@@ -111,7 +120,8 @@ fn the_page_carries_the_json_report_and_every_event_with_its_provenance() {
     let mut time = columns["t0"].as_i64().unwrap();
     let deltas = column("dt");
     for (i, e) in events.iter().enumerate() {
-        let name = |table: &str, column: &[Value]| strings[table][column[i].as_u64().unwrap() as usize].clone();
+        let name =
+            |table: &str, column: &[Value]| strings[table][column[i].as_u64().unwrap() as usize].clone();
         assert_eq!(name("kind", &kind), e["kind"], "event {i}");
         assert_eq!(name("file", &file), e["file"], "event {i}");
         assert_eq!(name("sha256", &file), e["sha256"], "event {i}");

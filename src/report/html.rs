@@ -36,7 +36,12 @@ const BODY: &str = include_str!("html/body.html");
 pub const DATA_ID: &str = "pm-data";
 
 /// Writes the HTML report.
-pub fn write<W: Write>(out: &mut W, timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> io::Result<()> {
+pub fn write<W: Write>(
+    out: &mut W,
+    timeline: &Timeline,
+    analysis: &Analysis,
+    info: &RunInfo,
+) -> io::Result<()> {
     let data = script_json(&data(timeline, analysis, info).to_string());
     write!(
         out,
@@ -151,6 +156,14 @@ fn applications(timeline: &Timeline, analysis: &Analysis) -> BTreeMap<String, St
     by_process
 }
 
+/// An event's fields as `[key, value, key, value, …]` indices into two tables: the keys, and
+/// the values (as JSON text, so `200` and `"200"` stay apart). Log fields repeat a lot (methods,
+/// paths, addresses, levels), so the tables keep the embedded data small.
+fn field_pairs(e: &Event, keys: &mut Strings, values: &mut Strings) -> Value {
+    let object: serde_json::Map<String, Value> = serde_json::from_str(&e.fields_json()).unwrap_or_default();
+    object.iter().flat_map(|(k, v)| [keys.id(k), values.id(&v.to_string())]).collect::<Vec<_>>().into()
+}
+
 /// The page's data: the JSON report, what the page needs beyond it, and the events as columns.
 fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
     let events = &timeline.events;
@@ -175,12 +188,25 @@ fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
 
     let (mut kinds, mut files, mut procs, mut users, mut hosts) =
         (Strings::default(), Strings::default(), Strings::default(), Strings::default(), Strings::default());
+    let (mut field_keys, mut field_values) = (Strings::default(), Strings::default());
     let mut sha256: Vec<String> = Vec::new();
     let n = events.len();
-    let (mut dt, mut lane, mut app, mut kind, mut file, mut line) =
-        (Vec::new(), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
-    let (mut process, mut user, mut host, mut pid, mut message, mut fields) =
-        (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut dt, mut lane, mut app, mut kind, mut file, mut line) = (
+        Vec::new(),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    let (mut process, mut user, mut host, mut pid, mut message, mut fields) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
     let mut previous = t0;
     for e in events {
         if let Some(t) = micros(e) {
@@ -205,7 +231,7 @@ fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
         fields.push(if e.fields.is_empty() {
             Value::Null
         } else {
-            serde_json::from_str::<Value>(&e.fields_json()).unwrap_or(Value::Null)
+            field_pairs(e, &mut field_keys, &mut field_values)
         });
     }
 
@@ -240,6 +266,8 @@ fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
             "process": procs.list,
             "user": users.list,
             "host": hosts.list,
+            "field_key": field_keys.list,
+            "field_value": field_values.list.iter().map(|v| serde_json::from_str(v).unwrap_or(Value::Null)).collect::<Vec<Value>>(),
         },
         "events": {
             "t0": t0,

@@ -14,17 +14,30 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** The postmortem binary: $POSTMORTEM_BIN, else target/debug/postmortem. */
 export const BIN = process.env.POSTMORTEM_BIN || join(ROOT, 'target', 'debug', 'postmortem');
 
+/** The synthetic evidence generator: $POSTMORTEM_CORPUS_BIN, else target/debug/postmortem-corpus. */
+export const CORPUS_BIN = process.env.POSTMORTEM_CORPUS_BIN || join(ROOT, 'target', 'debug', 'postmortem-corpus');
+
 /** The browser: $CHROMIUM, else Debian's package. */
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-/** Writes `postmortem analyze BUNDLE --format html` into DIR and returns the file's path. */
+/** Runs a built binary of the workspace, or says how to build it. */
+function runBinary(bin, args) {
+  if (!existsSync(bin)) throw new Error(`${bin} not found: build it first (cargo build --workspace --bins)`);
+  execFileSync(bin, args, { stdio: 'inherit' });
+}
+
+/** Writes `postmortem analyze BUNDLE --format html` into DIR and returns the file's path.
+ * BUNDLE is relative to the workspace root, or absolute. */
 export function htmlReport(bundle, dir, name = 'report.html') {
-  if (!existsSync(BIN)) {
-    throw new Error(`${BIN} not found: build it first (cargo build) or set POSTMORTEM_BIN`);
-  }
   const out = join(dir, name);
-  execFileSync(BIN, ['analyze', join(ROOT, bundle), '--format', 'html', '--output', out], { stdio: 'inherit' });
+  runBinary(BIN, ['analyze', resolve(ROOT, bundle), '--format', 'html', '--output', out]);
   return out;
+}
+
+/** Writes the corpus generator's big mixed bundle (a `pm2 delete all` incident) into DIR. */
+export function bigBundle(dir, size) {
+  runBinary(CORPUS_BIN, ['big', '--size', size, '--seed', '7', '--out', dir]);
+  return dir;
 }
 
 /** A fresh temporary directory; removed by the returned cleanup function. */

@@ -1,15 +1,17 @@
 // The HTML report in a real browser (Debian's chromium, driven by playwright-core): the sample
 // bundle's report draws its lanes and findings, clicking an event shows its line and
 // provenance, zoom and filter work, the console stays clean and nothing is fetched; a bundle
-// whose evidence carries markup runs none of it.
+// whose evidence carries markup runs none of it; a timeline of about 100,000 events opens,
+// aggregates, zooms and filters.
 //
-// Run: cargo build && (cd tests/browser && npm ci && node --test)   (cargo xtask test does this)
+// Run: cargo build --workspace --bins && (cd tests/browser && npm ci && node --test)
+// (cargo xtask test does this, installing chromium and the npm packages when missing)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, freshDir, htmlReport, launch, open } from './browser.mjs';
+import { ROOT, bigBundle, freshDir, htmlReport, launch, open } from './browser.mjs';
 
 const SAMPLE = 'samples/2026-02-17-pm2-delete-all';
 const HOSTILE = 'tests/fixtures/hostile-html';
@@ -80,7 +82,7 @@ test('the sample report draws lanes and findings; clicking an event shows its li
 
   // The filter keeps the matching events only.
   await page.locator('#filter').fill('via signal [SIGKILL]');
-  await page.waitForFunction(() => / of 1 shown events/.test(document.getElementById('range').textContent));
+  await page.waitForFunction(() => document.getElementById('events-summary').textContent === 'Events in view: 1');
   const rows = await page.locator('#events tbody tr').allTextContents();
   assert.equal(rows.length, 1);
   assert.match(rows[0], /flyer-crawler-worker:1\] exited with code \[0\] via signal \[SIGKILL\]/);
@@ -101,7 +103,7 @@ test('markup in the evidence is shown as text and never runs', async () => {
   await page.locator('#zoom-all').click();
   await page.locator('#filter').fill('alert');
   // Four pm2 lines name the <svg> process, six auth lines the <img> and <script> users.
-  await page.waitForFunction(() => / of 10 shown events/.test(document.getElementById('range').textContent));
+  await page.waitForFunction(() => document.getElementById('events-summary').textContent === 'Events in view: 10');
   const listed = await page.locator('#events').textContent();
   for (let n = 0; n < 10; n++) await page.locator('#events tbody tr').nth(n).click();
   const cites = page.locator('button.cite');
@@ -121,5 +123,34 @@ test('markup in the evidence is shown as text and never runs', async () => {
   assert.match(await page.locator('#response').textContent(), /<script>alert\(2\)<\/script>/);
   assert.match(listed, /<script>alert\(2\)<\/script> : TTY=pts\/0/);
   assert.match(listed, /Invalid user <img src=x onerror=alert\(1\)> from/);
+  assertSelfContained(seen);
+});
+
+test('a timeline of about 100,000 events opens, aggregates, zooms and filters', async () => {
+  const bundle = bigBundle(join(tmp.dir, 'big'), '12MB');
+  const { page, seen } = await open(browser.context, htmlReport(bundle, tmp.dir, 'big.html'));
+  const range = () => page.locator('#range').textContent();
+
+  // Everything in view at "All": N of N events, N near 100,000.
+  await page.locator('#zoom-all').click();
+  await page.waitForFunction(() => /· (\d+) of \1 shown/.test(document.getElementById('range').textContent));
+  const total = Number((await range()).match(/· (\d+) of/)[1]);
+  assert.ok(total > 90000, `${total} events`);
+  assert.match(await page.locator('#events-summary').textContent(), /the first 400 listed/);
+
+  // The incident window holds the finding's evidence; its link opens the event.
+  await page.locator('#zoom-incident').click();
+  await page.waitForFunction((t) => !document.getElementById('range').textContent.includes(` ${t} of`), total);
+  await page.locator('#finding-0 button.cite').first().click();
+  await page.locator('#detail').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#detail-fields').textContent(), /evidence for\s*pm2-delete-all/);
+
+  // The filter narrows 100,000 events to the few that match.
+  await page.locator('#zoom-all').click();
+  await page.locator('#filter').fill('deleteProcessId');
+  await page.waitForFunction(() => /· (\d+) of \1 shown/.test(document.getElementById('range').textContent) &&
+    Number(document.getElementById('range').textContent.match(/· (\d+) of/)[1]) < 20);
+  await page.waitForFunction(() => /^Events in view: [1-9]\d?$/.test(document.getElementById('events-summary').textContent));
+  for (const row of await page.locator('#events tbody tr').allTextContents()) assert.match(row, /deleteProcessId/);
   assertSelfContained(seen);
 });

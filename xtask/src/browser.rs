@@ -1,7 +1,7 @@
 //! The HTML report's browser test (tests/browser): installs what it needs when missing —
 //! Debian's `chromium` (apt-get, as root) and `playwright-core` from npm, pinned by
 //! tests/browser/package-lock.json (`npm ci`; it never downloads a browser of its own) — then
-//! builds the binary and runs the test with node's test runner. Quick when all is present.
+//! builds the binaries and runs the test with node's test runner. Quick when all is present.
 
 use std::fs;
 use std::path::Path;
@@ -19,11 +19,15 @@ pub fn test() -> Result<(), String> {
     ensure_chromium()?;
     ensure_node()?;
     ensure_node_modules()?;
-    run("cargo", &["build", "--bin", "postmortem"])?;
+    // postmortem writes the reports; postmortem-corpus the 100,000-event bundle.
+    run("cargo", &["build", "-p", "postmortem", "-p", "postmortem-corpus", "--bins"])?;
     let dir = root().join("tests/browser");
-    let bin = root().join("target/debug/postmortem");
     let mut node = Command::new("node");
-    node.args(["--test", "report.test.mjs"]).current_dir(&dir).env("POSTMORTEM_BIN", &bin).env("CHROMIUM", CHROMIUM);
+    node.args(["--test", "report.test.mjs"])
+        .current_dir(&dir)
+        .env("POSTMORTEM_BIN", root().join("target/debug/postmortem"))
+        .env("POSTMORTEM_CORPUS_BIN", root().join("target/debug/postmortem-corpus"))
+        .env("CHROMIUM", CHROMIUM);
     status(&mut node, "(cd tests/browser && node --test report.test.mjs)")
 }
 
@@ -54,7 +58,9 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
             Err(e) => last = e,
         }
         if attempt < 5 {
-            eprintln!("xtask: apt failed (attempt {attempt} of 5; another apt may hold its lock), retrying in 15 s");
+            eprintln!(
+                "xtask: apt failed (attempt {attempt} of 5; another apt may hold its lock), retrying in 15 s"
+            );
             sleep(Duration::from_secs(15));
         }
     }
@@ -87,13 +93,17 @@ fn ensure_node_modules() -> Result<(), String> {
     let lock = modified(&dir.join("package-lock.json"));
     let installed = modified(&dir.join("node_modules/.package-lock.json"));
     let fresh = match (lock, installed) {
-        (Some(lock), Some(installed)) => installed >= lock && dir.join("node_modules/playwright-core").is_dir(),
+        (Some(lock), Some(installed)) => {
+            installed >= lock && dir.join("node_modules/playwright-core").is_dir()
+        }
         _ => false,
     };
     if fresh {
         return Ok(());
     }
     let mut npm = Command::new("npm");
-    npm.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir).env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    npm.args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     status(&mut npm, "(cd tests/browser && npm ci)")
 }

@@ -40,6 +40,12 @@
   const shortTime = (offset) => isoTime(offset).slice(0, 19);
   const eventTime = (i) => (i < DATED ? isoTime(T[i]) : 'undated');
   const cite = (i) => S.file[E.file[i]] + ':' + E.line[i];
+  function fieldsOf(i) {
+    const pairs = E.fields[i] || [];
+    const fields = {};
+    for (let k = 0; k < pairs.length; k += 2) fields[S.field_key[pairs[k]]] = S.field_value[pairs[k + 1]];
+    return fields;
+  }
   const firstLine = (i) => String(E.message[i]).split('\n', 1)[0];
 
   // Evidence of the findings: which events, and for which rule.
@@ -112,9 +118,9 @@
   const MIN_SPAN = 1000; // 1 ms
   const last = DATED > 0 ? T[DATED - 1] : 0;
   const fullPad = Math.max((last - 0) * 0.02, 30e6);
-  const full = [0 - fullPad, last + fullPad];
-  let v0 = full[0];
-  let v1 = full[1];
+  const extent = [0 - fullPad, last + fullPad];
+  let v0 = extent[0];
+  let v1 = extent[1];
   let width = 800;
   let selected = -1;
 
@@ -128,7 +134,7 @@
 
   function setView(a, b) {
     let span = Math.max(b - a, MIN_SPAN);
-    const maxSpan = (full[1] - full[0]) * 4;
+    const maxSpan = (extent[1] - extent[0]) * 4;
     if (span > maxSpan) span = maxSpan;
     const mid = (a + b) / 2;
     v0 = mid - span / 2;
@@ -146,9 +152,11 @@
     const dpr = window.devicePixelRatio || 1;
     width = Math.max(canvas.parentElement.clientWidth, 100);
     const height = AXIS_H + lanes.length * LANE_H;
-    canvas.width = Math.round(width * dpr);
-    canvas.height = Math.round(height * dpr);
-    canvas.style.height = height + 'px';
+    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+      canvas.width = Math.round(width * dpr);
+      canvas.height = Math.round(height * dpr);
+      canvas.style.height = height + 'px';
+    }
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, width, height);
     for (let n = 0; n < lanes.length; n++) {
@@ -178,7 +186,8 @@
       ctx.fillStyle = '#dee2e6';
       ctx.fillRect(x, AXIS_H - 6, 1, height);
       const text = isoTime(t);
-      const label = step >= 864e8 ? text.slice(0, 10) : step >= 1e6 ? text.slice(11, 19) : text.slice(11, 23);
+      const midnight = text.slice(11, 23) === '00:00:00.000';
+      const label = step >= 864e8 || midnight ? text.slice(0, 10) : step >= 1e6 ? text.slice(11, 19) : text.slice(11, 23);
       ctx.fillStyle = '#495057';
       ctx.fillText(label, x + 3, AXIS_H / 2);
     }
@@ -205,14 +214,17 @@
           a = next;
         }
       }
+      // A histogram on a log scale against the fullest bin in view: a lone event is a full
+      // tick when nothing is denser and never shorter than a third of the lane.
+      let most = 0;
+      for (let b = 0; b < bins.length; b++) if (bins[b] > most) most = bins[b];
+      const tall = LANE_H - 10;
+      const lone = most === 1 ? tall : 8;
       ctx.fillStyle = lane.color;
       for (let b = 0; b < bins.length; b++) {
-        const count = bins[b];
-        if (count === 1) ctx.fillRect(b * BIN, y + 6, 2, LANE_H - 12);
-        else if (count > 1) {
-          const h = Math.min(LANE_H - 4, LANE_H - 12 + Math.log2(count) * 2);
-          ctx.fillRect(b * BIN, y + (LANE_H - h) / 2, BIN, h);
-        }
+        if (bins[b] === 0) continue;
+        const h = bins[b] === 1 ? lone : lone + ((tall - lone) * Math.log2(bins[b])) / Math.log2(most);
+        ctx.fillRect(b * BIN, y + LANE_H - 5 - h, bins[b] === 1 ? 2 : BIN - 0.5, h);
       }
       for (const i of lane.evidence) {
         const x = xOf(T[i]);
@@ -235,8 +247,12 @@
     $('range').textContent = shortTime(v0) + ' \u2013 ' + shortTime(v1).slice(11) + ' UTC \u00b7 ' +
       inView + ' of ' + shownAll.length + ' shown events in view \u00b7 ' + N + ' events in all' +
       (undatedShown ? ' (' + undatedShown + ' undated shown in the table)' : '');
-    fillEventTable();
+    // The table follows once the view rests: rebuilding hundreds of rows per frame would make
+    // zooming and panning stutter.
+    clearTimeout(tableTimer);
+    tableTimer = setTimeout(fillEventTable, 120);
   }
+  let tableTimer = 0;
   let pending = false;
   function schedule() {
     if (pending) return;
@@ -296,7 +312,7 @@
     row('pid', E.pid[i]);
     row('evidence for', evidenceOf.has(i) ? evidenceOf.get(i).join(', ') : '');
     $('detail-line').textContent = E.message[i];
-    $('detail-extra').textContent = E.fields[i] ? JSON.stringify(E.fields[i], null, 2) : '';
+    $('detail-extra').textContent = E.fields[i] ? JSON.stringify(fieldsOf(i), null, 2) : '';
     $('detail').hidden = false;
     schedule();
   }
@@ -364,14 +380,14 @@
     ev.preventDefault();
   });
   function incidentView() {
-    if (!data.window) return setView(full[0], full[1]);
+    if (!data.window) return setView(extent[0], extent[1]);
     const w = data.window;
     const padding = Math.max((w.end - w.start) * 0.15, 60e6);
     setView(w.start - padding, w.end + padding);
   }
   $('zoom-in').addEventListener('click', () => zoom(0.5));
   $('zoom-out').addEventListener('click', () => zoom(2));
-  $('zoom-all').addEventListener('click', () => setView(full[0], full[1]));
+  $('zoom-all').addEventListener('click', () => setView(extent[0], extent[1]));
   $('zoom-incident').addEventListener('click', incidentView);
   $('zoom-incident').disabled = !data.window;
   let filterTimer = 0;
