@@ -175,6 +175,12 @@
         if (data.window.restored) ctx.fillRect(b - 1, 0, 1, height);
       }
     }
+    if (DATED === 0) {
+      $('range').textContent = 'No dated events to draw; the ' + undatedShown + ' undated ones are listed below.';
+      clearTimeout(tableTimer);
+      tableTimer = setTimeout(fillEventTable, 120);
+      return;
+    }
     // The time axis.
     const span = v1 - v0;
     const step = STEPS.find((s) => span / s <= width / 120) || STEPS[STEPS.length - 1];
@@ -282,8 +288,8 @@
     }
     body.replaceChildren(frag);
     const total = hi - lo;
-    $('events-summary').textContent = 'Events in view: ' + total +
-      (total > MAX_ROWS ? ' (the first ' + MAX_ROWS + ' listed; zoom in or filter for the rest)' : '');
+    $('events-summary').textContent = 'Events in view: ' + total + (undatedShown ? ' (and ' + undatedShown + ' undated)' : '') +
+      (total + undatedShown > MAX_ROWS ? ' (the first ' + MAX_ROWS + ' listed; zoom in or filter for the rest)' : '');
   }
   $('events').tBodies[0].addEventListener('click', (ev) => {
     const tr = ev.target.closest('tr');
@@ -525,7 +531,6 @@
   });
 
   applyFilter();
-  if (DATED === 0) $('range').textContent = 'No dated events to draw.';
   incidentView();
   document.body.dataset.ready = 'true';
 })();
