@@ -164,77 +164,118 @@ fn field_pairs(e: &Event, keys: &mut Strings, values: &mut Strings) -> Value {
     object.iter().flat_map(|(k, v)| [keys.id(k), values.id(&v.to_string())]).collect::<Vec<_>>().into()
 }
 
+/// The lanes: the sources present (in the documented order), then the applications by name.
+struct Lanes {
+    /// `{"label", "kind": "source" | "application"}` per lane, top to bottom.
+    list: Vec<Value>,
+    /// Source id → lane.
+    by_source: BTreeMap<&'static str, usize>,
+    /// Process name → its application's lane.
+    by_process: BTreeMap<String, usize>,
+}
+
+impl Lanes {
+    fn new(timeline: &Timeline, analysis: &Analysis) -> Lanes {
+        let present: BTreeSet<&'static str> = timeline.events.iter().map(|e| e.source).collect();
+        let documented = SOURCES.iter().map(|(id, _)| *id).filter(|s| present.contains(s));
+        let undocumented = present.iter().copied().filter(|s| !SOURCES.iter().any(|(id, _)| id == s));
+        let mut list = Vec::new();
+        let mut by_source = BTreeMap::new();
+        for source in documented.chain(undocumented) {
+            by_source.insert(source, list.len());
+            list.push(json!({"label": source, "kind": "source"}));
+        }
+        let apps = applications(timeline, analysis);
+        let mut app_lane: BTreeMap<&str, usize> = BTreeMap::new();
+        for label in apps.values().collect::<BTreeSet<_>>() {
+            app_lane.insert(label, list.len());
+            list.push(json!({"label": label, "kind": "application"}));
+        }
+        let by_process =
+            apps.iter().map(|(process, label)| (process.clone(), app_lane[label.as_str()])).collect();
+        Lanes { list, by_source, by_process }
+    }
+}
+
+/// The string tables the event columns index into.
+#[derive(Default)]
+struct Tables {
+    kind: Strings,
+    file: Strings,
+    /// Parallel to `file`: each input's SHA-256.
+    sha256: Vec<String>,
+    process: Strings,
+    user: Strings,
+    host: Strings,
+    field_key: Strings,
+    field_value: Strings,
+}
+
+/// The events as columns, one entry per event in timeline order (`dt`: dated events only,
+/// which come first). Optional values are -1 (an index) or null.
+#[derive(Default, serde::Serialize)]
+struct Columns<'e> {
+    /// Microseconds since the Unix epoch of the first dated event.
+    t0: i64,
+    /// Microseconds since the previous dated event (the first: 0).
+    dt: Vec<i64>,
+    /// The source's lane.
+    lane: Vec<usize>,
+    /// The application's lane, or -1.
+    app: Vec<i64>,
+    kind: Vec<usize>,
+    file: Vec<usize>,
+    line: Vec<u64>,
+    process: Vec<i64>,
+    user: Vec<i64>,
+    host: Vec<i64>,
+    pid: Vec<Option<u64>>,
+    message: Vec<&'e str>,
+    /// Null, or `[key, value, …]` indices (see [`field_pairs`]).
+    fields: Vec<Value>,
+}
+
+impl<'e> Columns<'e> {
+    fn new(events: &'e [Event], lanes: &Lanes, tables: &mut Tables) -> Columns<'e> {
+        let t0 = events.iter().find_map(micros).unwrap_or(0);
+        let mut c = Columns { t0, ..Columns::default() };
+        let mut previous = t0;
+        for e in events {
+            if let Some(t) = micros(e) {
+                c.dt.push(t - previous);
+                previous = t;
+            }
+            c.lane.push(lanes.by_source[e.source]);
+            let app = e.process.as_deref().and_then(|p| lanes.by_process.get(p));
+            c.app.push(app.map_or(-1, |&l| l as i64));
+            c.kind.push(tables.kind.id(e.kind));
+            let file = tables.file.id(&e.provenance.file);
+            if file == tables.sha256.len() {
+                tables.sha256.push(e.provenance.sha256.clone());
+            }
+            c.file.push(file);
+            c.line.push(e.line);
+            c.process.push(tables.process.opt(e.process.as_deref()));
+            c.user.push(tables.user.opt(e.user.as_deref()));
+            c.host.push(tables.host.opt(e.host.as_deref()));
+            c.pid.push(e.pid);
+            c.message.push(&e.message);
+            c.fields.push(if e.fields.is_empty() {
+                Value::Null
+            } else {
+                field_pairs(e, &mut tables.field_key, &mut tables.field_value)
+            });
+        }
+        c
+    }
+}
+
 /// The page's data: the JSON report, what the page needs beyond it, and the events as columns.
 fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
-    let events = &timeline.events;
-    let t0 = events.iter().find_map(micros).unwrap_or(0);
-    let offset = |t: chrono::DateTime<chrono::Utc>| t.timestamp_micros() - t0;
-
-    // Lanes: the sources present (in the documented order), then the applications by name.
-    let present: BTreeSet<&str> = events.iter().map(|e| e.source).collect();
-    let mut lanes: Vec<Value> = Vec::new();
-    let mut source_lane: BTreeMap<&str, usize> = BTreeMap::new();
-    let unknown_sources = present.iter().filter(|s| !SOURCES.iter().any(|(id, _)| id == *s)).copied();
-    for source in SOURCES.iter().map(|(id, _)| *id).filter(|s| present.contains(s)).chain(unknown_sources) {
-        source_lane.insert(source, lanes.len());
-        lanes.push(json!({"label": source, "kind": "source"}));
-    }
-    let apps = applications(timeline, analysis);
-    let mut app_lane: BTreeMap<&str, usize> = BTreeMap::new();
-    for label in apps.values().collect::<BTreeSet<_>>() {
-        app_lane.insert(label, lanes.len());
-        lanes.push(json!({"label": label, "kind": "application"}));
-    }
-
-    let (mut kinds, mut files, mut procs, mut users, mut hosts) =
-        (Strings::default(), Strings::default(), Strings::default(), Strings::default(), Strings::default());
-    let (mut field_keys, mut field_values) = (Strings::default(), Strings::default());
-    let mut sha256: Vec<String> = Vec::new();
-    let n = events.len();
-    let (mut dt, mut lane, mut app, mut kind, mut file, mut line) = (
-        Vec::new(),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let (mut process, mut user, mut host, mut pid, mut message, mut fields) = (
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-        Vec::with_capacity(n),
-    );
-    let mut previous = t0;
-    for e in events {
-        if let Some(t) = micros(e) {
-            dt.push(t - previous);
-            previous = t;
-        }
-        lane.push(source_lane[e.source]);
-        let app_of = e.process.as_deref().and_then(|p| apps.get(p)).map(|label| app_lane[label.as_str()]);
-        app.push(app_of.map_or(-1, |l| l as i64));
-        kind.push(kinds.id(e.kind));
-        let f = files.id(&e.provenance.file);
-        if f == sha256.len() {
-            sha256.push(e.provenance.sha256.clone());
-        }
-        file.push(f);
-        line.push(e.line);
-        process.push(procs.opt(e.process.as_deref()));
-        user.push(users.opt(e.user.as_deref()));
-        host.push(hosts.opt(e.host.as_deref()));
-        pid.push(e.pid);
-        message.push(e.message.as_str());
-        fields.push(if e.fields.is_empty() {
-            Value::Null
-        } else {
-            field_pairs(e, &mut field_keys, &mut field_values)
-        });
-    }
-
+    let lanes = Lanes::new(timeline, analysis);
+    let mut tables = Tables::default();
+    let columns = Columns::new(&timeline.events, &lanes, &mut tables);
+    let offset = |t: chrono::DateTime<chrono::Utc>| t.timestamp_micros() - columns.t0;
     let title = match analysis.root_causes.first() {
         Some(f) => f.title.replace('`', ""),
         None if analysis.window.is_some() => "PM2 outage, root cause not determined".into(),
@@ -251,6 +292,8 @@ fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
         "timing": analysis.timing.iter().map(|r| r.at).collect::<Vec<_>>(),
         "response": analysis.response.iter().map(|a| a.event).collect::<Vec<_>>(),
     });
+    let field_values: Vec<Value> =
+        tables.field_value.list.iter().map(|v| serde_json::from_str(v).unwrap_or(Value::Null)).collect();
     json!({
         "title": title,
         "version": env!("CARGO_PKG_VERSION"),
@@ -258,32 +301,18 @@ fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
         "report": json_report(timeline, analysis),
         "refs": refs,
         "window": window,
-        "lanes": lanes,
+        "lanes": lanes.list,
         "strings": {
-            "kind": kinds.list,
-            "file": files.list,
-            "sha256": sha256,
-            "process": procs.list,
-            "user": users.list,
-            "host": hosts.list,
-            "field_key": field_keys.list,
-            "field_value": field_values.list.iter().map(|v| serde_json::from_str(v).unwrap_or(Value::Null)).collect::<Vec<Value>>(),
+            "kind": tables.kind.list,
+            "file": tables.file.list,
+            "sha256": tables.sha256,
+            "process": tables.process.list,
+            "user": tables.user.list,
+            "host": tables.host.list,
+            "field_key": tables.field_key.list,
+            "field_value": field_values,
         },
-        "events": {
-            "t0": t0,
-            "dt": dt,
-            "lane": lane,
-            "app": app,
-            "kind": kind,
-            "file": file,
-            "line": line,
-            "process": process,
-            "user": user,
-            "host": host,
-            "pid": pid,
-            "message": message,
-            "fields": fields,
-        },
+        "events": columns,
     })
 }
 
