@@ -23,6 +23,11 @@
     for (const c of children) parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
     return parent;
   }
+  /** Appends one node and returns it (add returns the parent). */
+  function child(parent, node) {
+    parent.appendChild(node);
+    return node;
+  }
   const pad = (n, w) => String(n).padStart(w, '0');
 
   // Times: microseconds since the first dated event (T), absolute = E.t0 + T.
@@ -319,6 +324,7 @@
     row('evidence for', evidenceOf.has(i) ? evidenceOf.get(i).join(', ') : '');
     $('detail-line').textContent = E.message[i];
     $('detail-extra').textContent = E.fields[i] ? JSON.stringify(fieldsOf(i), null, 2) : '';
+    $('detail-extra-box').hidden = !E.fields[i];
     $('detail').hidden = false;
     schedule();
   }
@@ -406,9 +412,7 @@
 
   // ---- lane labels ---------------------------------------------------------------------
   const labels = $('lane-labels');
-  const axisDate = el('div', 'axis-spacer');
-  axisDate.id = 'axis-date';
-  labels.appendChild(axisDate);
+  child(labels, el('div', 'axis-spacer')).id = 'axis-date';
   const labelCounts = lanes.map((lane) => {
     const div = el('div', 'lane-label ' + lane.kind);
     div.title = (lane.kind === 'application' ? 'application ' : 'source ') + lane.label;
@@ -463,7 +467,7 @@
   {
     const s = section('Root causes', 'findings');
     if (report.root_causes.length === 0) add(s, el('p', 'muted', 'No rule reached confidence 0.5; see Ruled out for what each missed.'));
-    const ol = add(s, el('ol'));
+    const ol = child(s, el('ol'));
     report.root_causes.forEach((f, n) => {
       const li = el('li', 'finding');
       li.id = 'finding-' + n;
@@ -504,7 +508,7 @@
   }
   {
     const s = section('Verification checklist (against the latest evidence)', 'verification');
-    const ul = add(s, el('ul'));
+    const ul = child(s, el('ul'));
     for (const c of report.verification) add(ul, add(el('li'), el('span', 'state-' + c.state, c.state), ' ' + c.item + ': ' + c.why));
   }
   {
@@ -517,11 +521,11 @@
       [i.path, i.format || '', i.sha256, i.lines, i.events, i.unparsed])));
     if (report.assumptions.length) {
       add(s, el('h3', '', 'Assumptions'));
-      const ul = add(s, el('ul'));
+      const ul = child(s, el('ul'));
       for (const a of report.assumptions) add(ul, el('li', '', a));
     }
     add(s, el('h3', '', 'Produced by'));
-    const ul = add(s, el('ul'));
+    const ul = child(s, el('ul'));
     add(ul, el('li', '', 'postmortem ' + data.version));
     for (const [k, v] of data.options) add(ul, el('li', '', k + ': ' + v));
   }
