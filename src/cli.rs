@@ -225,7 +225,8 @@ struct AnalyzeArgs {
     analysis: AnalysisArgs,
 
     /// Output format: text for people, json for tools (contract postmortem/report/v1), md for
-    /// the runbook's incident report.
+    /// the runbook's incident report, html for one self-contained page with a swimlane timeline
+    /// (opens from disk, makes no network request).
     #[arg(long, value_enum, default_value = "text")]
     format: AnalyzeFormat,
 
@@ -233,7 +234,7 @@ struct AnalyzeArgs {
     #[arg(long, short, value_name = "FILE", conflicts_with = "out")]
     output: Option<PathBuf>,
 
-    /// Write every report into DIR: report.md, report.json, timeline.jsonl (every event),
+    /// Write every report into DIR: report.md, report.json, report.html, timeline.jsonl (every event),
     /// timeline.csv (Timesketch CSV: dated events), timeline.parquet.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
@@ -743,13 +744,16 @@ fn write_out_dir(
     let mut json = open("report.json")?;
     report::analysis::write(&mut json, timeline, analysis, AnalyzeFormat::Json, 120, info)?;
     json.flush()?;
+    let mut html = open("report.html")?;
+    report::analysis::write(&mut html, timeline, analysis, AnalyzeFormat::Html, 120, info)?;
+    html.flush()?;
     let mut jsonl = open("timeline.jsonl")?;
     report::timeline::write(&mut jsonl, timeline.events.iter(), TimelineFormat::Jsonl, usize::MAX / 4)?;
     jsonl.flush()?;
     let mut csv = open("timeline.csv")?;
     report::timeline::write(&mut csv, timeline.events.iter(), TimelineFormat::Timesketch, usize::MAX / 4)?;
     csv.flush()?;
-    let mut written = "report.md, report.json, timeline.jsonl, timeline.csv".to_string();
+    let mut written = "report.md, report.json, report.html, timeline.jsonl, timeline.csv".to_string();
     if report::parquet::AVAILABLE {
         let events: Vec<&crate::event::Event> = timeline.events.iter().collect();
         let path = dir.join("timeline.parquet");

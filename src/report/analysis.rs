@@ -25,6 +25,8 @@ pub enum AnalyzeFormat {
     Json,
     /// The runbook's Incident Report Template, filled (Markdown).
     Md,
+    /// One self-contained HTML file: a swimlane timeline and the report's sections.
+    Html,
 }
 
 /// The contract's schema id.
@@ -54,6 +56,7 @@ pub fn write<W: Write>(
 ) -> io::Result<()> {
     match format {
         AnalyzeFormat::Md => crate::report::markdown::write(out, timeline, analysis, info),
+        AnalyzeFormat::Html => crate::report::html::write(out, timeline, analysis, info),
         AnalyzeFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &json_report(timeline, analysis))?;
             out.write_all(b"\n")

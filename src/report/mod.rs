@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod batch;
 pub mod formats;
+pub mod html;
 pub mod inputs;
 pub mod inventory;
 pub mod markdown;

@@ -3,6 +3,8 @@
 //! `cargo xtask test` installs what the tests need when it is missing, then runs the test
 //! suite and the lints exactly as CI does. It is what `.ci/run` calls on a fresh machine.
 
+mod browser;
+
 use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{exit, Command};
@@ -62,5 +64,6 @@ fn test() -> Result<(), String> {
     pm2::prepare_e2e()?;
     run("cargo", &["test", "--workspace"])?;
     run("cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    browser::test()?;
     Ok(())
 }

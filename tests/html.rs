@@ -1,0 +1,164 @@
+//! `analyze --format html`: one self-contained file whose Content-Security-Policy admits exactly
+//! its own style and script, whose data element nothing in the evidence can break out of, which
+//! carries the same report as `--format json` and every event with its provenance, and which is
+//! byte-identical for the same evidence. (The page's behaviour in a browser: tests/browser.)
+
+mod common;
+
+use chrono::DateTime;
+use common::*;
+use postmortem::report::html::{csp_hash, DATA_ID};
+use serde_json::Value;
+
+const HOSTILE: &str = "tests/fixtures/hostile-html";
+
+fn html_of(bundle: &std::path::Path) -> String {
+    let out = postmortem(["analyze", bundle.to_str().unwrap(), "--format", "html"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+/// The text between `open` and the next `close` after it.
+fn between<'a>(text: &'a str, open: &str, close: &str) -> &'a str {
+    let start = text.find(open).unwrap_or_else(|| panic!("{open} not in the page")) + open.len();
+    let len = text[start..].find(close).unwrap_or_else(|| panic!("{close} after {open}"));
+    &text[start..start + len]
+}
+
+fn data_text(html: &str) -> &str {
+    between(html, &format!("<script type=\"application/json\" id=\"{DATA_ID}\">"), "</script>")
+}
+
+fn data(html: &str) -> Value {
+    serde_json::from_str(data_text(html)).expect("the data element holds JSON")
+}
+
+/// The inline script: the last `<script>` element.
+fn script(html: &str) -> &str {
+    let start = html.rfind("<script>").expect("an inline script") + "<script>".len();
+    &html[start..start + html[start..].find("</script>").expect("closed")]
+}
+
+fn csp(html: &str) -> &str {
+    between(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"", "\">")
+}
+
+#[test]
+fn csp_allows_only_the_pages_own_style_and_script() {
+    let html = html_of(&sample());
+    let policy = csp(&html);
+    let style = between(&html, "<style>", "</style>");
+    assert!(policy.starts_with("default-src 'none'; "), "{policy}");
+    assert!(policy.contains(&format!("script-src '{}'", csp_hash(script(&html)))), "{policy}");
+    assert!(policy.contains(&format!("style-src '{}'", csp_hash(style))), "{policy}");
+    assert!(policy.contains("base-uri 'none'") && policy.contains("form-action 'none'"), "{policy}");
+    for loose in ["unsafe-inline", "unsafe-eval", "http:", "https:", "*"] {
+        assert!(!policy.contains(loose), "{loose} in {policy}");
+    }
+    // Exactly two scripts (the data and the code) and nothing loaded from anywhere.
+    assert_eq!(html.matches("<script").count(), 2);
+    let markup = html.replace(data_text(&html), "");
+    for remote in [" src=", " href=", "http://", "https://", "@import", "url("] {
+        assert!(!markup.contains(remote), "{remote} in the page");
+    }
+}
+
+#[test]
+fn the_script_builds_no_markup_from_text() {
+    let html = html_of(&sample());
+    let code = script(&html);
+    for sink in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "Function(",
+        "setAttribute",
+    ] {
+        assert!(!code.contains(sink), "{sink} in the script");
+    }
+    let markup = html.replace(data_text(&html), "");
+    let handler = regex::Regex::new(r"(?i)<[^>]*\son[a-z]+\s*=").unwrap();
+    assert!(!handler.is_match(&markup), "an inline event handler in the markup");
+}
+
+#[test]
+fn hostile_evidence_stays_inside_the_data_element() {
+    let html = html_of(&root().join(HOSTILE));
+    let text = data_text(&html);
+    for c in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+        assert!(!text.contains(c), "{c:?} unescaped in the data element");
+    }
+    assert_eq!(html.matches("</script>").count(), 2, "evidence closed a script element");
+    assert!(!html.contains("<img") && !html.contains("<svg"), "evidence became markup");
+    // The names arrive intact, as data.
+    let data = data(&html);
+    let users = data["strings"]["user"].as_array().unwrap();
+    assert!(users.contains(&"<img src=x onerror=alert(1)>".into()), "{users:?}");
+    assert!(users.contains(&"<script>alert(2)</script>".into()), "{users:?}");
+    let lanes: Vec<&str> =
+        data["lanes"].as_array().unwrap().iter().map(|l| l["label"].as_str().unwrap()).collect();
+    assert!(lanes.contains(&"<svg/onload=alert(3)> (production)"), "{lanes:?}");
+}
+
+#[test]
+fn the_page_carries_the_json_report_and_every_event_with_its_provenance() {
+    let html = html_of(&sample());
+    let data = data(&html);
+    let json = postmortem(["analyze", sample().to_str().unwrap(), "--format", "json"]);
+    let report: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(data["report"], report);
+
+    let events = jsonl(&postmortem(["timeline", sample().to_str().unwrap(), "--format", "jsonl"]));
+    let columns = &data["events"];
+    let strings = &data["strings"];
+    let column = |name: &str| columns[name].as_array().unwrap().clone();
+    let (lane, kind, file, line, message) =
+        (column("lane"), column("kind"), column("file"), column("line"), column("message"));
+    assert_eq!(message.len(), events.len());
+    let mut time = columns["t0"].as_i64().unwrap();
+    let deltas = column("dt");
+    for (i, e) in events.iter().enumerate() {
+        let name =
+            |table: &str, column: &[Value]| strings[table][column[i].as_u64().unwrap() as usize].clone();
+        assert_eq!(name("kind", &kind), e["kind"], "event {i}");
+        assert_eq!(name("file", &file), e["file"], "event {i}");
+        assert_eq!(name("sha256", &file), e["sha256"], "event {i}");
+        assert_eq!(line[i], e["line"], "event {i}");
+        assert_eq!(message[i], e["message"], "event {i}");
+        assert_eq!(data["lanes"][lane[i].as_u64().unwrap() as usize]["label"], e["source"], "event {i}");
+        match e["time"].as_str() {
+            Some(t) => {
+                time += deltas[i].as_i64().unwrap();
+                assert_eq!(time, DateTime::parse_from_rfc3339(t).unwrap().timestamp_micros(), "event {i}");
+            }
+            None => assert!(i >= deltas.len(), "undated events come last"),
+        }
+    }
+    // Each finding's evidence, as event indices citing the same lines as the report.
+    for (f, finding) in report["root_causes"].as_array().unwrap().iter().enumerate() {
+        for (n, cited) in finding["evidence"].as_array().unwrap().iter().enumerate() {
+            let i = data["refs"]["root_causes"][f][n].as_u64().unwrap() as usize;
+            assert_eq!((&events[i]["file"], &events[i]["line"]), (&cited["file"], &cited["line"]));
+        }
+    }
+}
+
+#[test]
+fn same_evidence_same_bytes_and_out_writes_report_html() {
+    let first = html_of(&sample());
+    assert_eq!(first, html_of(&sample()));
+    let dir = tempfile::tempdir().unwrap();
+    let out = postmortem(["analyze", sample().to_str().unwrap(), "--out", dir.path().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("report.html"), "{}", stdout(&out));
+    assert_eq!(std::fs::read_to_string(dir.path().join("report.html")).unwrap(), first);
+    // The same evidence under another path: still the same bytes (no absolute path leaks).
+    let copy = dir.path().join("elsewhere");
+    for file in sample_files() {
+        std::fs::create_dir_all(copy.join(&file).parent().unwrap()).unwrap();
+        std::fs::copy(sample().join(&file), copy.join(&file)).unwrap();
+    }
+    assert_eq!(html_of(&copy), first);
+}
