@@ -666,8 +666,9 @@ fn notify_command(args: NotifyArgs) -> Result<i32> {
 }
 
 fn analyze_command(args: AnalyzeArgs) -> Result<i32> {
-    let Some((timeline, _inventory, analysis)) =
-        analyzed(&args.evidence, &args.analysis, args.out.is_some())?
+    // The timeline files of --out and the HTML page's swimlanes show every event.
+    let every_event = args.out.is_some() || args.format == AnalyzeFormat::Html;
+    let Some((timeline, _inventory, analysis)) = analyzed(&args.evidence, &args.analysis, every_event)?
     else {
         return Ok(no_evidence());
     };

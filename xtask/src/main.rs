@@ -16,7 +16,12 @@ fn main() {
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
         Some("-h" | "--help" | "help") | None => {
-            println!("usage: cargo xtask test\n\n  test   install missing test tools, then run cargo test --workspace and clippy -D warnings");
+            println!(
+                "usage: cargo xtask test\n\n  test   install what the tests need when missing (rustfmt, clippy; PM2 from \
+                 tests/e2e and playwright-core from tests/browser with npm ci; Debian's chromium with apt-get),\n         \
+                 then run fmt --check, cargo test --workspace (PM2 end-to-end included), clippy -D warnings and the \
+                 browser test of the HTML report"
+            );
             Ok(())
         }
         Some(other) => Err(format!("unknown task {other:?}; try `cargo xtask help`")),
