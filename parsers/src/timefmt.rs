@@ -14,14 +14,20 @@ use nom::{
     branch::alt,
     bytes::complete::{take_while1, take_while_m_n},
     character::complete::{char, one_of},
-    combinator::{map_res, opt, recognize},
+    combinator::{opt, recognize},
     sequence::{preceded, tuple},
     IResult,
 };
 
+/// Exactly `n` ASCII digits (`n` ≤ 9) as a number. Every timestamp of every line goes
+/// through here: a byte loop, not a generic `take_while` plus `str::parse`.
 fn digits(n: usize) -> impl Fn(&str) -> IResult<&str, u32> {
-    move |input| {
-        map_res(take_while_m_n(n, n, |c: char| c.is_ascii_digit()), |s: &str| s.parse::<u32>())(input)
+    move |input: &str| match input.as_bytes().get(..n) {
+        Some(d) if d.iter().all(u8::is_ascii_digit) => {
+            // ASCII digits: `n` is a char boundary.
+            Ok((&input[n..], d.iter().fold(0, |v, &c| v * 10 + u32::from(c - b'0'))))
+        }
+        _ => Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Digit))),
     }
 }
 
