@@ -397,7 +397,7 @@ fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Inputs(args) => {
             inventory_file(&args.evidence)?;
-            let timeline = build(&args.evidence, interest::retention(&load_rules(&[])?))?;
+            let timeline = build(&args.evidence, interest::retention(&load_rules(&[])?), false)?;
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
             report::inputs::write(&mut out, &timeline, args.format, report::table::terminal_width())?;
@@ -436,7 +436,7 @@ fn execute(cli: Cli) -> Result<i32> {
         }
         Command::Inventory(args) => {
             let file = inventory_file(&args.evidence)?;
-            let timeline = build(&args.evidence, interest::retention(&load_rules(&[])?))?;
+            let timeline = build(&args.evidence, interest::retention(&load_rules(&[])?), false)?;
             let inventory = Inventory::for_events(file, &timeline.events);
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
@@ -454,7 +454,8 @@ fn load_rules(files: &[PathBuf]) -> Result<Vec<crate::analysis::rules::Rule>> {
 }
 
 /// Loads, resolves and analyzes the evidence (`None`: nothing usable). Only the events the
-/// rules and reports look at are kept, unless `every_event` (to write the whole timeline too).
+/// rules and reports look at are kept, unless `every_event` (to write the whole timeline and
+/// the HTML page too: then each event also keeps its line as written).
 fn analyzed(
     evidence: &EvidenceArgs,
     a: &AnalysisArgs,
@@ -464,7 +465,7 @@ fn analyzed(
     let rules = load_rules(&a.rules)?;
     let file = inventory_file(evidence)?;
     let retention = if every_event { Retention::All } else { interest::retention(&rules) };
-    let timeline = build(evidence, retention)?;
+    let timeline = build(evidence, retention, every_event)?;
     if !timeline.has_usable_evidence() {
         return Ok(None);
     }
@@ -793,9 +794,10 @@ fn no_evidence() -> i32 {
     EXIT_NO_EVIDENCE
 }
 
-fn build(args: &EvidenceArgs, retention: Retention) -> Result<timeline::Timeline> {
+fn build(args: &EvidenceArgs, retention: Retention, raw_lines: bool) -> Result<timeline::Timeline> {
     let (mut load, time) = load_and_time(args)?;
     load.retention = retention;
+    load.raw_lines = raw_lines;
     let timeline = timeline::build(&args.evidence, &load, &time);
     for input in timeline.bundles.iter().flat_map(|b| &b.inputs) {
         if let crate::evidence::InputStatus::Failed(why) = &input.status {
@@ -819,7 +821,7 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
             .map_err(|e| usage(format!("--grep is not a valid regular expression: {e}")))?,
     };
     let file = inventory_file(&args.evidence)?;
-    let timeline = build(&args.evidence, Retention::All)?;
+    let timeline = build(&args.evidence, Retention::All, false)?;
     if !timeline.has_usable_evidence() {
         return Ok(no_evidence());
     }

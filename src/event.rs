@@ -54,6 +54,9 @@ pub struct Event {
     /// For a year-less time: years after the input's first year-less line (set by the
     /// loader, see `clock::YearTracker`); 0 otherwise.
     pub year_shift: i32,
+    /// The record's first physical line as written, when the loader was asked to keep it
+    /// (`LoadOptions::raw_lines`, for the HTML report).
+    pub raw: Option<Box<str>>,
 }
 
 /// The field key under which a record's continuation lines are kept.
@@ -83,6 +86,7 @@ impl Event {
             provenance: Arc::clone(provenance),
             line: record.line,
             year_shift: 0,
+            raw: None,
         }
     }
 

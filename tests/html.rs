@@ -136,6 +136,28 @@ fn the_page_carries_the_json_report_and_every_event_with_its_provenance() {
             None => assert!(i >= deltas.len(), "undated events come last"),
         }
     }
+    // Each event's line as written: the file's physical line, rebuilt from prefix + message.
+    let raw = column("raw");
+    let mut checked = 0;
+    for (i, e) in events.iter().enumerate() {
+        let written = match &raw[i] {
+            Value::Null => continue,
+            Value::Array(prefix) => {
+                format!("{}{}", prefix[0].as_str().unwrap(), message[i].as_str().unwrap())
+            }
+            other => other.as_str().unwrap().to_string(),
+        };
+        let file = sample().join(e["file"].as_str().unwrap());
+        let text = std::fs::read_to_string(&file).unwrap();
+        let physical = text.lines().nth(e["line"].as_u64().unwrap() as usize - 1).unwrap();
+        match written.strip_suffix('…') {
+            Some(cut) if physical.len() > 4096 => assert!(physical.starts_with(cut), "event {i}"),
+            _ => assert_eq!(written, physical, "event {i}"),
+        }
+        checked += 1;
+    }
+    assert!(checked * 10 >= events.len() * 9, "raw lines for {checked} of {} events", events.len());
+
     // Each finding's evidence, as event indices citing the same lines as the report.
     for (f, finding) in report["root_causes"].as_array().unwrap().iter().enumerate() {
         for (n, cited) in finding["evidence"].as_array().unwrap().iter().enumerate() {

@@ -180,7 +180,8 @@ impl Input {
 
     /// Takes one parsed record, in the order the parser gave them: observes its year,
     /// then keeps it as an event or counts it and folds its time into the digest.
-    pub fn take(&mut self, record: Record<'_>, provenance: &Arc<Provenance>, retention: &Retention) {
+    /// Returns whether it was kept.
+    pub fn take(&mut self, record: Record<'_>, provenance: &Arc<Provenance>, retention: &Retention) -> bool {
         self.event_count += 1;
         let shift = match record.time {
             RawTime::NoYear { month, day, .. } => self.years.observe(month, day),
@@ -201,6 +202,7 @@ impl Input {
             let boot_id = record.field("boot_id").and_then(FieldValue::as_str);
             self.digest.observe(record.time, record.line, shift, monotonic().map(|us| (us, boot_id)));
         }
+        self.last_kept
     }
 }
 
@@ -238,11 +240,18 @@ pub struct LoadOptions {
     pub forced: Vec<(globset::GlobMatcher, Format)>,
     /// Which records are kept as events.
     pub retention: Retention,
+    /// Keep each event's first line as written (`Event::raw`).
+    pub raw_lines: bool,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { window: window::DEFAULT_WINDOW, forced: Vec::new(), retention: Retention::All }
+        LoadOptions {
+            window: window::DEFAULT_WINDOW,
+            forced: Vec::new(),
+            retention: Retention::All,
+            raw_lines: false,
+        }
     }
 }
 
@@ -409,7 +418,11 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
         };
         let mut sink = Sink::new();
         let mut unparsed_texts = Vec::new();
+        let mut raw = RawLines { first_line, lines: Vec::new() };
         for (i, line) in split_lines(&text).enumerate() {
+            if options.raw_lines {
+                raw.lines.push(line);
+            }
             let before = sink.unparsed.len();
             parser.parse_line(first_line + i as u64, line, &mut sink);
             if sink.unparsed.len() > before && input.unparsed.len() + unparsed_texts.len() < MAX_UNPARSED_KEPT
@@ -417,13 +430,13 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
                 unparsed_texts.push(line.chars().take(UNPARSED_TEXT_CHARS).collect::<String>());
             }
         }
-        absorb(sink, unparsed_texts, input, &provenance, &options.retention);
+        absorb(sink, unparsed_texts, input, &provenance, &options.retention, &raw);
     }
     match &mut parser {
         Some(parser) => {
             let mut sink = Sink::new();
             parser.finish(&mut sink);
-            absorb(sink, Vec::new(), input, &provenance, &options.retention);
+            absorb(sink, Vec::new(), input, &provenance, &options.retention, &RawLines::default());
         }
         None => {
             // Empty input: only the name can say what it was meant to be.
@@ -448,6 +461,7 @@ fn absorb(
     input: &mut Input,
     provenance: &Arc<Provenance>,
     retention: &Retention,
+    raw: &RawLines<'_>,
 ) {
     input.counts.add(&sink.counts);
     if !sink.carried_continuation.is_empty() && input.last_kept {
@@ -463,7 +477,30 @@ fn absorb(
         text: texts.next().unwrap_or_default(),
     }));
     for record in sink.records {
-        input.take(record, provenance, retention);
+        let line = raw.get(record.line);
+        if input.take(record, provenance, retention) {
+            if let (Some(event), Some(line)) = (input.events.last_mut(), line) {
+                event.raw = Some(line.into());
+            }
+        }
+    }
+}
+
+/// The physical lines of the window being read, when raw lines are kept.
+#[derive(Default)]
+struct RawLines<'t> {
+    /// The window's first line number.
+    first_line: u64,
+    /// Its lines (empty when raw lines are not kept).
+    lines: Vec<&'t str>,
+}
+
+impl RawLines<'_> {
+    /// Line `line` as written, when it is in this window (a record completed in a later
+    /// window than its first line has none).
+    fn get(&self, line: u64) -> Option<&str> {
+        let i = usize::try_from(line.checked_sub(self.first_line)?).ok()?;
+        self.lines.get(i).copied()
     }
 }
 

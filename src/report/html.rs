@@ -211,6 +211,9 @@ struct Tables {
     field_value: Strings,
 }
 
+/// Bytes of a line as written kept in the page when it is not `prefix + message`.
+const MAX_RAW: usize = 4096;
+
 /// The events as columns, one entry per event in timeline order (`dt`: dated events only,
 /// which come first). Optional values are -1 (an index) or null.
 #[derive(Default, serde::Serialize)]
@@ -231,6 +234,9 @@ struct Columns<'e> {
     host: Vec<i64>,
     pid: Vec<Option<u64>>,
     message: Vec<&'e str>,
+    /// The line as written: null (not kept), `[prefix]` when it is `prefix + message` (the
+    /// usual case, stored once), else the whole line.
+    raw: Vec<Value>,
     /// Null, or `[key, value, …]` indices (see [`field_pairs`]).
     fields: Vec<Value>,
 }
@@ -260,6 +266,18 @@ impl<'e> Columns<'e> {
             c.host.push(tables.host.opt(e.host.as_deref()));
             c.pid.push(e.pid);
             c.message.push(&e.message);
+            c.raw.push(match e.raw.as_deref() {
+                None => Value::Null,
+                Some(raw) => match raw.strip_suffix(e.message.as_str()) {
+                    Some(prefix) => json!([prefix]),
+                    // A whole document on one line (a one-line `pm2 jlist`) is cut.
+                    None if raw.len() > MAX_RAW => {
+                        let cut = (0..=MAX_RAW).rev().find(|&i| raw.is_char_boundary(i)).unwrap_or(0);
+                        Value::from(format!("{}…", &raw[..cut]))
+                    }
+                    None => Value::from(raw),
+                },
+            });
             c.fields.push(if e.fields.is_empty() {
                 Value::Null
             } else {

@@ -61,6 +61,9 @@ test('the sample report draws lanes and findings; clicking an event shows its li
   assert.match(text, /App \[flyer-crawler-api:0\] exited with code \[0\] via signal \[SIGINT\]/);
   assert.ok(text.includes(sha256(`${SAMPLE}/pm2/pm2.log`)), 'sha256 of pm2.log in the detail');
   assert.match(text, /evidence for\s*pm2-delete-all/);
+  // The raw line: exactly line 41 of the file, prefix and all.
+  const line41 = readFileSync(join(ROOT, SAMPLE, 'pm2/pm2.log'), 'utf8').split('\n')[40];
+  assert.equal(await page.locator('#detail-raw').textContent(), line41);
 
   // Clicking the event on the canvas (the view is now centred on it) shows the same line.
   await page.locator('#detail-close').click();

@@ -322,6 +322,9 @@
     row('user', E.user[i] >= 0 ? S.user[E.user[i]] : '');
     row('pid', E.pid[i]);
     row('evidence for', evidenceOf.has(i) ? evidenceOf.get(i).join(', ') : '');
+    const raw = E.raw[i];
+    $('detail-raw').textContent = raw === null ? '' : Array.isArray(raw) ? raw[0] + E.message[i] : raw;
+    $('detail-raw-box').hidden = raw === null;
     $('detail-line').textContent = E.message[i];
     $('detail-extra').textContent = E.fields[i] ? JSON.stringify(fieldsOf(i), null, 2) : '';
     $('detail-extra-box').hidden = !E.fields[i];
