@@ -336,8 +336,16 @@ fn an_external_kill_restarted_within_the_grace_is_no_incident() {
 fn collect_without_a_daemon_leaves_pm2_log_untouched() {
     let Some(pm2) = Pm2::new() else { return };
     let (shop, _billing) = pm2.deploy_apps();
+    let daemon = pm2.daemon_pid().expect("a daemon runs");
     pm2.pm2(&["kill"], &shop);
     assert!(pm2.daemon_pid().is_none(), "pm2 kill removed pm2.pid");
+    // `pm2 kill` returns before the daemon has written its last line ("PM2 successfully
+    // stopped") and exited: wait for it to be gone, so pm2.log is final.
+    let start = Instant::now();
+    while Path::new(&format!("/proc/{daemon}")).exists() {
+        assert!(start.elapsed() < PM2_PATIENCE, "the PM2 daemon {daemon} did not exit after pm2 kill");
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let pm2_log = pm2.home.join("pm2.log");
     let bytes = fs::read(&pm2_log).expect("pm2.log written by the daemon");
     let mtime = fs::metadata(&pm2_log).unwrap().modified().unwrap();
