@@ -65,17 +65,7 @@ impl Host {
         )
         .unwrap();
         fs::write(app.join("README.md"), "not collected\n").unwrap();
-        let git = |args: &[&str]| {
-            let ok = Command::new("git")
-                .args(["-c", "user.name=Dev", "-c", "user.email=dev@example.com"])
-                .args(args)
-                .current_dir(&app)
-                .output()
-                .expect("git runs")
-                .status
-                .success();
-            assert!(ok, "git {args:?}");
-        };
+        let git = |args: &[&str]| common::git(&app, args);
         git(&["init", "-q"]);
         git(&["add", "."]);
         git(&["commit", "-q", "-m", "deploy config"]);

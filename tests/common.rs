@@ -63,3 +63,17 @@ pub fn sha256_file(path: &Path) -> String {
     let bytes = std::fs::read(path).expect("readable");
     Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Runs `git ARGS` in `dir` as a fixed test author; panics when git fails.
+#[allow(dead_code)]
+pub fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args(["-c", "user.name=Deploy Bot", "-c", "user.email=deploy@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs")
+        .status
+        .success();
+    assert!(ok, "git {args:?} in {}", dir.display());
+}

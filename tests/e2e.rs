@@ -117,15 +117,7 @@ impl Pm2 {
                 fs::copy(entry.path(), dest.join(entry.file_name())).unwrap();
             }
             for args in [&["init", "-q"][..], &["add", "."], &["commit", "-q", "-m", "release 1.0"]] {
-                let ok = Command::new("git")
-                    .args(["-c", "user.name=Deploy Bot", "-c", "user.email=deploy@example.com"])
-                    .args(args)
-                    .current_dir(&dest)
-                    .output()
-                    .expect("git runs")
-                    .status
-                    .success();
-                assert!(ok, "git {args:?} in {}", dest.display());
+                common::git(&dest, args);
             }
         }
         let (shop, billing) = (www.join("shop"), www.join("billing"));
