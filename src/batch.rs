@@ -112,7 +112,7 @@ pub fn analyze_bundle(
             failed_input.unwrap_or_else(|| "no recognised evidence (run `postmortem inputs` on it)".into());
         return (failure(name, why), None);
     }
-    let inventory = Inventory::for_events(options.inventory.cloned(), &timeline.events);
+    let inventory = Inventory::for_timeline(options.inventory.cloned(), &timeline);
     let a = analysis::analyze(&timeline, &inventory, options.rules, options.analyze);
     let mut downtime: BTreeMap<(String, String), i64> = BTreeMap::new();
     for o in &a.outages {

@@ -437,7 +437,7 @@ fn execute(cli: Cli) -> Result<i32> {
         Command::Inventory(args) => {
             let file = inventory_file(&args.evidence)?;
             let timeline = build(&args.evidence, interest::retention(&load_rules(&[])?), false)?;
-            let inventory = Inventory::for_events(file, &timeline.events);
+            let inventory = Inventory::for_timeline(file, &timeline);
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
             report::inventory::write(&mut out, &inventory, args.format, report::table::terminal_width())?;
@@ -469,7 +469,7 @@ fn analyzed(
     if !timeline.has_usable_evidence() {
         return Ok(None);
     }
-    let inventory = Inventory::for_events(file, &timeline.events);
+    let inventory = Inventory::for_timeline(file, &timeline);
     let analysis = analysis::analyze(&timeline, &inventory, &rules, &options);
     Ok(Some((timeline, inventory, analysis)))
 }
@@ -827,7 +827,7 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
     }
     let mut filter = filter;
     if let Some(arg) = &args.app {
-        filter.app = Some(app_filter(arg, &Inventory::for_events(file, &timeline.events))?);
+        filter.app = Some(app_filter(arg, &Inventory::for_timeline(file, &timeline))?);
     }
     if args.format == TimelineFormat::Parquet {
         let Some(path) = &args.output else {

@@ -21,7 +21,7 @@ fn notices(sample: &str) -> [String; 3] {
     let path = root.join("samples/inventory.toml");
     let text = std::fs::read_to_string(&path).expect("samples/inventory.toml");
     let file = Inventory::from_toml(&text, &path).expect("the sample inventory parses");
-    let inventory = Inventory::for_events(Some(file), &timeline.events);
+    let inventory = Inventory::for_timeline(Some(file), &timeline);
     let rules = analysis::rules::load(&[]).expect("the embedded rules load");
     let analysis = analysis::analyze(&timeline, &inventory, &rules, &AnalyzeOptions::default());
     [Stage::Investigating, Stage::Update, Stage::Resolved].map(|stage| {

@@ -17,7 +17,7 @@ use postmortem::report::notify::{self, Stage};
 fn reports(bundle: &Path, retention: Retention) -> (Vec<String>, usize) {
     let load = LoadOptions { retention, ..LoadOptions::default() };
     let timeline = postmortem::timeline::build(&[bundle.to_path_buf()], &load, &TimeOptions::default());
-    let inventory = Inventory::for_events(None, &timeline.events);
+    let inventory = Inventory::for_timeline(None, &timeline);
     let rules = analysis::rules::load(&[]).expect("the embedded rules load");
     let analysis = analysis::analyze(&timeline, &inventory, &rules, &AnalyzeOptions::default());
     let mut texts = Vec::new();
@@ -69,4 +69,30 @@ fn every_sample_reports_the_same_with_only_the_events_analysis_reads() {
         dropped_somewhere |= kept_some < kept_all;
     }
     assert!(dropped_somewhere, "no sample has background events: the test would prove nothing");
+}
+
+#[test]
+fn a_process_seen_only_in_lines_not_kept_still_makes_the_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("pm2/logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    // Plain app output only: every line is background (`app-log`), none is kept.
+    std::fs::write(
+        logs.join("orders-api-out.log"),
+        "2026-02-17T14:00:00: GET /orders 200 12ms\n2026-02-17T14:00:01: GET /orders 200 9ms\n",
+    )
+    .unwrap();
+    let rules = analysis::rules::load(&[]).unwrap();
+    let load = LoadOptions { retention: interest::retention(&rules), ..LoadOptions::default() };
+    let timeline = postmortem::timeline::build(&[dir.path().to_path_buf()], &load, &TimeOptions::default());
+    assert!(timeline.events.is_empty(), "app output is background: {:?}", timeline.events);
+    let inventory = Inventory::for_timeline(None, &timeline);
+    let processes: Vec<&String> = inventory.applications.iter().flat_map(|a| &a.processes).collect();
+    assert_eq!(processes, ["orders-api"]);
+    // The span still covers the lines not kept.
+    let (first, last) = timeline.evidence_span().expect("dated lines");
+    assert_eq!(
+        (first.to_rfc3339(), last.to_rfc3339()),
+        ("2026-02-17T14:00:00+00:00".into(), "2026-02-17T14:00:01+00:00".into())
+    );
 }

@@ -47,7 +47,7 @@ struct Verdict {
 
 fn analyze(dir: &Path) -> Verdict {
     let timeline = timeline::build(&[dir.to_path_buf()], &LoadOptions::default(), &TimeOptions::default());
-    let inventory = Inventory::for_events(None, &timeline.events);
+    let inventory = Inventory::for_timeline(None, &timeline);
     let rules = analysis::rules::load(&[]).expect("the embedded rules");
     let a = analysis::analyze(&timeline, &inventory, &rules, &AnalyzeOptions::default());
     let severity = format!("{:?}", a.severity);

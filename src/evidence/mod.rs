@@ -121,6 +121,9 @@ pub struct Input {
     pub boot_stamps: Vec<(DateTime<Utc>, BootStamp)>,
     /// Whether the last record read was kept (continuation lines follow their record).
     last_kept: bool,
+    /// The PM2 process names of the records not kept, each once (the inventory is inferred
+    /// from every name the evidence mentions).
+    pub processes_not_kept: Vec<String>,
     /// Retention decisions by (source, kind) identity: an input has few distinct kinds, and
     /// comparing two pointers is cheaper than comparing the strings of every pair.
     keep_cache: Vec<(KindId, bool)>,
@@ -153,6 +156,7 @@ impl Input {
             digest: TimeDigest::default(),
             boot_stamps: Vec::new(),
             last_kept: false,
+            processes_not_kept: Vec::new(),
             keep_cache: Vec::new(),
             assumptions: Vec::new(),
             manifest: None,
@@ -201,6 +205,11 @@ impl Input {
         } else {
             let boot_id = record.field("boot_id").and_then(FieldValue::as_str);
             self.digest.observe(record.time, record.line, shift, monotonic().map(|us| (us, boot_id)));
+            if let Some(process) = record.process.as_deref() {
+                if !self.processes_not_kept.iter().any(|p| p == process) {
+                    self.processes_not_kept.push(process.to_string());
+                }
+            }
         }
         self.last_kept
     }
