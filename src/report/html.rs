@@ -144,7 +144,7 @@ fn applications(timeline: &Timeline, analysis: &Analysis) -> BTreeMap<String, St
         .iter()
         .map(|o| (o.process.clone(), format!("{} ({})", o.application, o.environment.as_str())))
         .collect();
-    let inventory = Inventory::for_timeline(None, &timeline);
+    let inventory = Inventory::for_timeline(None, timeline);
     for p in timeline.events.iter().filter_map(|e| e.process.as_deref()) {
         if by_process.contains_key(p) || Inventory::is_tooling(p) {
             continue;
