@@ -89,3 +89,46 @@ mod hostile {
         }
     }
 }
+
+/// A large access log read in many small windows: parsed in parallel batches with 4 worker
+/// threads (the format keeps no state between lines) or in order with one, the events, line
+/// counts and unparsed lines (with their text) are the same.
+#[test]
+fn parallel_windows_of_a_line_independent_format_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut log = String::new();
+    for i in 0..3000u32 {
+        if i % 500 == 7 {
+            log.push_str(&format!("garbage line {i} that no parser knows\n"));
+            continue;
+        }
+        log.push_str(&format!(
+            "203.0.113.{} - - [17/Feb/2026:14:{:02}:{:02} +0100] \"GET /api/items?page={i} HTTP/1.1\" {} {} \"-\" \"curl/8.5\"\n",
+            i % 250,
+            i / 60 % 60,
+            i % 60,
+            if i % 97 == 0 { 502 } else { 200 },
+            1000 + i
+        ));
+    }
+    std::fs::write(dir.path().join("access.log"), log).unwrap();
+    let load = LoadOptions { window: 1024, ..LoadOptions::default() };
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let t = timeline::build(&[dir.path().to_path_buf()], &load, &TimeOptions::default());
+            let input = &t.bundles[0].inputs[0];
+            assert_eq!(input.format.map(|f| f.id()), Some("nginx"));
+            let unparsed: Vec<(u64, String)> =
+                input.unparsed.iter().map(|u| (u.line, u.text.clone())).collect();
+            let counts = (input.counts.events, input.counts.unparsed, input.counts.total());
+            let events: Vec<String> = t.events.iter().map(|e| serde_json::to_string(e).unwrap()).collect();
+            (events, counts, unparsed)
+        })
+    };
+    let (one, four) = (run(1), run(4));
+    assert_eq!(one.1, (2994, 6, 3000));
+    assert_eq!(one.2.len(), 6);
+    assert_eq!(one.2[0], (8, "garbage line 7 that no parser knows".to_string()));
+    assert_eq!(one, four);
+}

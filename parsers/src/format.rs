@@ -261,6 +261,13 @@ impl Format {
         self.spec().snapshot
     }
 
+    /// True when this format's parser keeps no state between lines (each line is decided
+    /// alone), so that separate windows of one input may be parsed in parallel, each with a
+    /// fresh parser, with the same records as one parser reading them in order.
+    pub fn is_line_independent(self) -> bool {
+        matches!(self, Format::Nginx)
+    }
+
     /// A fresh parser for one input of this format. `path` is the input's path in the bundle
     /// (`/`-separated): some formats take context from it (an app log's process name, a
     /// history file's user, a snapshot's time).

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use postmortem_parsers::sniff::{sniff, SNIFF_BYTES};
-use postmortem_parsers::{split_lines, FieldValue, Format, LineCounts, RawTime, Record, Sink};
+use postmortem_parsers::{split_lines, FieldValue, Format, LineCounts, LineParser, RawTime, Record, Sink};
 use rayon::prelude::*;
 
 use crate::clock::{BootStamp, TimeDigest, YearTracker};
@@ -392,6 +392,12 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
     let mut parser = None;
     let provenance = Arc::new(Provenance { file: input.file.clone(), sha256: String::new() });
     while let Some((first_line, window)) = windows.next_window()? {
+        if parser.is_some() && input.format.is_some_and(Format::is_line_independent) && parallel() {
+            // Every window after the first: in parallel batches (the format keeps no state).
+            let window = (first_line, window.to_vec());
+            parse_in_parallel(window, &mut windows, input, options, &provenance)?;
+            break;
+        }
         let parser = match &mut parser {
             Some(p) => p,
             None => {
@@ -419,33 +425,17 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
                 }
             }
         };
-        // Valid UTF-8 (nearly all logs) is borrowed as is: `from_utf8` checks ASCII a word
-        // at a time, several times faster than the lossy decoder it falls back to.
-        let text = match std::str::from_utf8(window) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(window),
-        };
-        let mut sink = Sink::new();
-        let mut unparsed_texts = Vec::new();
-        let mut raw = RawLines { first_line, lines: Vec::new() };
-        for (i, line) in split_lines(&text).enumerate() {
-            if options.raw_lines {
-                raw.lines.push(line);
-            }
-            let before = sink.unparsed.len();
-            parser.parse_line(first_line + i as u64, line, &mut sink);
-            if sink.unparsed.len() > before && input.unparsed.len() + unparsed_texts.len() < MAX_UNPARSED_KEPT
-            {
-                unparsed_texts.push(line.chars().take(UNPARSED_TEXT_CHARS).collect::<String>());
-            }
-        }
-        absorb(sink, unparsed_texts, input, &provenance, &options.retention, &raw);
+        let text = decode(window);
+        let room = MAX_UNPARSED_KEPT.saturating_sub(input.unparsed.len());
+        let parsed = parse_window(parser.as_mut(), first_line, &text, room, options.raw_lines);
+        absorb(parsed, input, &provenance, &options.retention);
     }
     match &mut parser {
         Some(parser) => {
             let mut sink = Sink::new();
             parser.finish(&mut sink);
-            absorb(sink, Vec::new(), input, &provenance, &options.retention, &RawLines::default());
+            let finished = ParsedWindow { sink, unparsed_texts: Vec::new(), raw: RawLines::default() };
+            absorb(finished, input, &provenance, &options.retention);
         }
         None => {
             // Empty input: only the name can say what it was meant to be.
@@ -463,15 +453,98 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
     Ok(())
 }
 
-/// Moves a window's records into the input as events.
-fn absorb(
-    sink: Sink<'_>,
-    texts: Vec<String>,
+/// Windows parsed together in one parallel batch, per worker thread.
+const WINDOWS_PER_THREAD: usize = 2;
+
+/// Whether more than one worker thread runs.
+fn parallel() -> bool {
+    rayon::current_num_threads() > 1
+}
+
+/// A window's text: valid UTF-8 (nearly all logs) is borrowed as is — `from_utf8` checks
+/// ASCII a word at a time, several times faster than the lossy decoder it falls back to.
+fn decode(window: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(window) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(window),
+    }
+}
+
+/// One window parsed: the records (borrowing its text), the start of its first unparsed lines
+/// (at most the room left), and its lines as written when they are kept.
+struct ParsedWindow<'t> {
+    sink: Sink<'t>,
+    unparsed_texts: Vec<String>,
+    raw: RawLines<'t>,
+}
+
+/// Feeds every line of `text` (starting at `first_line`) to `parser`.
+fn parse_window<'t>(
+    parser: &mut dyn LineParser,
+    first_line: u64,
+    text: &'t str,
+    room: usize,
+    raw_lines: bool,
+) -> ParsedWindow<'t> {
+    let mut sink = Sink::new();
+    let mut unparsed_texts = Vec::new();
+    let mut raw = RawLines { first_line, lines: Vec::new() };
+    for (i, line) in split_lines(text).enumerate() {
+        if raw_lines {
+            raw.lines.push(line);
+        }
+        let before = sink.unparsed.len();
+        parser.parse_line(first_line + i as u64, line, &mut sink);
+        if sink.unparsed.len() > before && unparsed_texts.len() < room {
+            unparsed_texts.push(line.chars().take(UNPARSED_TEXT_CHARS).collect::<String>());
+        }
+    }
+    ParsedWindow { sink, unparsed_texts, raw }
+}
+
+/// Parses `first` and the rest of `windows` in parallel batches, each window with a fresh
+/// parser (for formats whose lines are independent), absorbing them in file order: the same
+/// result as reading them in order, in about 1/threads of the time.
+fn parse_in_parallel(
+    first: (u64, Vec<u8>),
+    windows: &mut Windows<&mut dyn Read>,
     input: &mut Input,
+    options: &LoadOptions,
     provenance: &Arc<Provenance>,
-    retention: &Retention,
-    raw: &RawLines<'_>,
-) {
+) -> std::io::Result<()> {
+    let Some(format) = input.format else { return Ok(()) };
+    let file = input.file.clone();
+    let mut next = Some(first);
+    loop {
+        let mut batch: Vec<(u64, Vec<u8>)> = next.take().into_iter().collect();
+        while batch.len() < WINDOWS_PER_THREAD * rayon::current_num_threads() {
+            match windows.next_window()? {
+                Some((first_line, window)) => batch.push((first_line, window.to_vec())),
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let texts: Vec<(u64, std::borrow::Cow<'_, str>)> =
+            batch.iter().map(|(n, w)| (*n, decode(w))).collect();
+        let room = MAX_UNPARSED_KEPT.saturating_sub(input.unparsed.len());
+        let parsed: Vec<ParsedWindow<'_>> = texts
+            .par_iter()
+            .map(|(first_line, text)| {
+                let mut parser = format.parser(&file);
+                parse_window(parser.as_mut(), *first_line, text, room, options.raw_lines)
+            })
+            .collect();
+        for window in parsed {
+            absorb(window, input, provenance, &options.retention);
+        }
+    }
+}
+
+/// Moves a window's records into the input as events.
+fn absorb(parsed: ParsedWindow<'_>, input: &mut Input, provenance: &Arc<Provenance>, retention: &Retention) {
+    let ParsedWindow { sink, unparsed_texts: texts, raw } = parsed;
     input.counts.add(&sink.counts);
     if !sink.carried_continuation.is_empty() && input.last_kept {
         if let Some(last) = input.events.last_mut() {
