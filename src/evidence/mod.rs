@@ -144,6 +144,12 @@ impl Input {
         input.status = InputStatus::Failed(reason);
         input
     }
+
+    fn skipped(file: String, reason: String) -> Input {
+        let mut input = Input::new(file.clone(), file);
+        input.status = InputStatus::Skipped(reason);
+        input
+    }
 }
 
 /// A line no parser understood, with why and (the start of) its text.
@@ -210,14 +216,21 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
         }
     };
     if meta.is_dir() {
-        let mut files = Vec::new();
-        let mut failures = Vec::new();
-        walk(argument, argument, &mut files, &mut failures);
-        files.sort();
-        bundle.inputs.extend(failures);
-        let loaded: Vec<Vec<Input>> =
-            files.par_iter().map(|(rel, path)| load_file(path, rel.clone(), options)).collect();
+        let mut found = Vec::new();
+        let root = fs::canonicalize(argument).unwrap_or_else(|_| argument.to_path_buf());
+        walk(&root, argument, argument, &mut found);
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        let loaded: Vec<Vec<Input>> = found
+            .into_par_iter()
+            .map(|(rel, entry)| match entry {
+                Found::File(path) => load_file(&path, rel, options),
+                Found::Noted(input) => vec![input],
+            })
+            .collect();
         bundle.inputs.extend(loaded.into_iter().flatten());
+    } else if !meta.is_file() {
+        let why = special_file(&meta.file_type()).unwrap_or("not a regular file");
+        bundle.inputs.push(Input::skipped(argument_text, format!("{why}: skipped, never opened")));
     } else {
         let name = argument
             .file_name()
@@ -225,37 +238,128 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
             .unwrap_or_else(|| argument_text.clone());
         bundle.inputs.extend(load_file(argument, name, options));
     }
+    count_once(&mut bundle.inputs);
     bundle.manifest = find_manifest(&mut bundle.inputs);
     bundle
 }
 
-/// Recursively lists regular files under `dir` as (path relative to `root`, full path).
-fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>, failures: &mut Vec<Input>) {
+/// What the walk found at one path of a directory bundle.
+enum Found {
+    /// A regular file (or a symbolic link to one inside the bundle) to load.
+    File(PathBuf),
+    /// Something not read, with the reason already written: an unreadable directory, a
+    /// symbolic link leaving the bundle, a FIFO or a device.
+    Noted(Input),
+}
+
+/// Recursively lists what is under `dir` as (path relative to `root`, what it is).
+///
+/// Never opens anything but directories: FIFOs, sockets and devices are noted and skipped (a
+/// FIFO's open would block forever), symbolic links are followed only to regular files inside
+/// the bundle (`canonical_root`), never to directories (no loops) nor out of the bundle.
+fn walk(canonical_root: &Path, root: &Path, dir: &Path, found: &mut Vec<(String, Found)>) {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
-            failures
-                .push(Input::failed(relative(root, dir), format!("cannot list directory: {}", io_words(&e))));
+            let rel = relative(root, dir);
+            let why = format!("cannot list directory: {}", io_words(&e));
+            found.push((rel.clone(), Found::Noted(Input::failed(rel, why))));
             return;
         }
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        match entry.file_type() {
+        let rel = relative(root, &path);
+        let Ok(file_type) = entry.file_type() else { continue };
+        if file_type.is_dir() && entry.file_name() == ".git" {
             // A repository's .git: only its reflogs are evidence (see `git_internal`).
-            Ok(t) if t.is_dir() && entry.file_name() == ".git" => {
-                let logs = path.join("logs");
-                if logs.is_dir() {
-                    walk(root, &logs, files, failures);
-                }
+            let logs = path.join("logs");
+            if fs::symlink_metadata(&logs).is_ok_and(|m| m.is_dir()) {
+                walk(canonical_root, root, &logs, found);
             }
-            Ok(t) if t.is_dir() => walk(root, &path, files, failures),
-            Ok(t) if t.is_file() => files.push((relative(root, &path), path)),
-            Ok(t) if t.is_symlink() => match fs::metadata(&path) {
-                Ok(m) if m.is_file() => files.push((relative(root, &path), path)),
-                _ => {}
-            },
-            _ => {}
+        } else if file_type.is_dir() {
+            walk(canonical_root, root, &path, found);
+        } else if file_type.is_file() {
+            found.push((rel, Found::File(path)));
+        } else if file_type.is_symlink() {
+            match symlink_inside(canonical_root, &path) {
+                Ok(()) => found.push((rel, Found::File(path))),
+                Err(why) => found.push((rel.clone(), Found::Noted(Input::skipped(rel, why)))),
+            }
+        } else {
+            let why = special_file(&file_type).unwrap_or("not a regular file");
+            found.push((
+                rel.clone(),
+                Found::Noted(Input::skipped(rel, format!("{why}: skipped, never opened"))),
+            ));
+        }
+    }
+}
+
+/// `Ok` when the symbolic link at `path` resolves to a regular file inside the bundle;
+/// otherwise why it is not followed.
+fn symlink_inside(canonical_root: &Path, path: &Path) -> Result<(), String> {
+    let written = fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
+    let target = match fs::canonicalize(path) {
+        Ok(t) => t,
+        Err(e) => return Err(format!("symbolic link to {written}: cannot follow it ({})", io_words(&e))),
+    };
+    if !target.starts_with(canonical_root) {
+        return Err(format!("symbolic link to {written}, outside the evidence: not followed"));
+    }
+    match fs::metadata(&target) {
+        Ok(m) if m.is_file() => Ok(()),
+        Ok(m) if m.is_dir() => Err(format!(
+            "symbolic link to the directory {written}: not followed (its files are read where they are)"
+        )),
+        Ok(m) => Err(format!(
+            "symbolic link to {written}, {}: skipped, never opened",
+            special_file(&m.file_type()).unwrap_or("not a regular file")
+        )),
+        Err(e) => Err(format!("symbolic link to {written}: cannot follow it ({})", io_words(&e))),
+    }
+}
+
+/// What a file that is neither a regular file, a directory nor a symbolic link is.
+fn special_file(file_type: &fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("a FIFO (named pipe)");
+        } else if file_type.is_socket() {
+            return Some("a socket");
+        } else if file_type.is_block_device() {
+            return Some("a block device");
+        } else if file_type.is_char_device() {
+            return Some("a character device");
+        }
+    }
+    let _ = file_type;
+    None
+}
+
+/// Counts identical inputs once: a parsed input with the same SHA-256 as an earlier one of
+/// the bundle (a copy, a hard link) is skipped, its events dropped, and says which it copies.
+/// Its line counts stay, so its lines are still accounted.
+fn count_once(inputs: &mut [Input]) {
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for input in inputs.iter_mut() {
+        if input.status != InputStatus::Parsed || input.size == 0 || input.sha256.is_empty() {
+            continue;
+        }
+        match seen.entry(input.sha256.clone()) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                input.status = InputStatus::Skipped(format!(
+                    "same content as {} (SHA-256 {}…): counted once",
+                    first.get(),
+                    &input.sha256[..16]
+                ));
+                input.events.clear();
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(input.file.clone());
+            }
         }
     }
 }
@@ -291,8 +395,15 @@ fn load_file(path: &Path, display: String, options: &LoadOptions) -> Vec<Input> 
         Ok(f) => f,
         Err(e) => return vec![Input::failed(display, format!("cannot open: {}", io_words(&e)))],
     };
-    let mtime = file
-        .metadata()
+    let metadata = file.metadata();
+    if let Ok(m) = &metadata {
+        if !m.is_file() {
+            // Replaced by something else since the walk looked at it.
+            let why = special_file(&m.file_type()).unwrap_or("not a regular file");
+            return vec![Input::skipped(display, format!("{why}: skipped"))];
+        }
+    }
+    let mtime = metadata
         .and_then(|m| m.modified())
         .ok()
         .map(|t| Mtime { time: DateTime::<Utc>::from(t), source: MtimeSource::Filesystem });
@@ -305,6 +416,31 @@ fn load_file(path: &Path, display: String, options: &LoadOptions) -> Vec<Input> 
         &mut out,
     );
     out
+}
+
+/// Loads `bytes` as if they were one file of a bundle (compressed layers, archives, every
+/// member sniffed and parsed), then checks that every parsed input's lines add up.
+///
+/// The entry point of the `evidence` fuzz target and of the test replaying its corpus; not
+/// part of the API.
+///
+/// # Panics
+/// When an input's line accounting does not add up (checked in `parse_stream` in builds with
+/// debug assertions, as fuzz and test builds are), or a parsed input has no format or no hash.
+#[doc(hidden)]
+pub fn fuzz_load(bytes: &[u8]) {
+    let options = LoadOptions { window: 4096, forced: Vec::new() };
+    let mut out = Vec::new();
+    let member =
+        archive::Member { display: "fuzz-input".into(), bundle_path: "fuzz-input".into(), mtime: None };
+    archive::load_stream(archive::Source::Stream(&mut &bytes[..]), member, &options, 0, &mut out);
+    count_once(&mut out);
+    for input in &out {
+        if input.status == InputStatus::Parsed {
+            assert!(input.format.is_some(), "{}: parsed without a format", input.file);
+            assert_eq!(input.sha256.len(), 64, "{}: a parsed input is hashed", input.file);
+        }
+    }
 }
 
 /// Parses one plain (decompressed) input stream into `input`.
@@ -369,6 +505,14 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
                 input.status = InputStatus::Skipped(input.format_reason.clone());
             }
         }
+    }
+    if input.status == InputStatus::Parsed {
+        debug_assert_eq!(
+            input.counts.total(),
+            windows.lines(),
+            "{}: every line read is accounted",
+            input.file
+        );
     }
     input.truncated_lines = windows.truncated_lines.clone();
     // Records can be pushed out of line order (a banner completed later): file order it is.
