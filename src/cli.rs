@@ -14,7 +14,7 @@ use crate::analysis::{self, AnalyzeOptions};
 use crate::clock::TimeOptions;
 use crate::evidence::LoadOptions;
 use crate::inventory::Inventory;
-use crate::report::{self, analysis::AnalyzeFormat, inputs::InputsFormat, timeline::TimelineFormat};
+use crate::report::{self, analysis::AnalyzeFormat, inputs::InputsFormat, safe, timeline::TimelineFormat};
 use crate::timeline::{self, Filter};
 
 /// Exit code: the command ran.
@@ -492,7 +492,7 @@ fn batch_command(args: BatchArgs) -> Result<i32> {
         let width = if stdout.is_terminal() { report::table::terminal_width() } else { 120 };
         report::batch::write_table(&mut out, &summary, width)?;
         for (bundle, why) in &summary.failed {
-            eprintln!("postmortem: {bundle}: skipped: {why}");
+            eprintln!("postmortem: {}: skipped: {}", safe::terminal(bundle), safe::terminal(why));
         }
     }
     Ok(if args.fail_on_error && !summary.failed.is_empty() { 1 } else { EXIT_OK })
@@ -534,7 +534,12 @@ impl Progress {
                 Some(why) => format!("failed: {why}"),
                 None => format!("{} {}", r.severity.as_deref().unwrap_or(""), r.top_cause().unwrap_or("-")),
             };
-            eprintln!("postmortem: [{n}/{}] {}: {verdict}", self.total, r.bundle);
+            eprintln!(
+                "postmortem: [{n}/{}] {}: {}",
+                self.total,
+                safe::terminal(&r.bundle),
+                safe::terminal(&verdict)
+            );
         }
     }
 
@@ -683,7 +688,8 @@ fn build(args: &EvidenceArgs) -> Result<timeline::Timeline> {
     let timeline = timeline::build(&args.evidence, &load, &time);
     for input in timeline.bundles.iter().flat_map(|b| &b.inputs) {
         if let crate::evidence::InputStatus::Failed(why) = &input.status {
-            eprintln!("postmortem: {}: {why}", input.file);
+            // File names and reasons come from the evidence (archive members): no escapes.
+            eprintln!("postmortem: {}: {}", safe::terminal(&input.file), safe::terminal(why));
         }
     }
     Ok(timeline)
