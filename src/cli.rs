@@ -30,7 +30,8 @@ pub const EXIT_NO_EVIDENCE: i32 = 3;
 #[command(name = "postmortem", version, about, long_about = None)]
 #[command(after_help = "EVIDENCE is any mix of files, directories (read recursively), .gz/.zst files \
 and .zip/.tar/.tar.gz archives (read in place). Formats are recognised by content; see `postmortem formats`.\n\n\
-Exit codes: 0 ok, 2 bad command line, 3 no usable evidence.\n\n\
+Exit codes: 0 ok, 1 failed (e.g. an output file could not be written), 2 bad command line, 3 no usable \
+evidence.\n\n\
 Examples:\n  postmortem analyze samples/2026-02-17-pm2-delete-all\n  postmortem analyze samples/2026-02-17-pm2-delete-all --format md --inventory samples/inventory.toml\n  postmortem timeline samples/2026-02-17-pm2-delete-all --since '2026-02-17 14:00'")]
 pub struct Cli {
     /// Worker threads (default: one per core). Results are identical for any value.
@@ -434,8 +435,14 @@ fn batch_command(args: BatchArgs) -> Result<i32> {
         let options = analyze_options(&args.analysis)?;
         let rules = load_rules(&args.analysis.rules)?;
         let inventory = inventory_file(&args.evidence)?;
-        let bundles = batch::discover(&args.evidence.evidence)
-            .map_err(|e| usage(format!("cannot list the batch paths: {}", crate::evidence::io_words(&e))))?;
+        let bundles = batch::discover(&args.evidence.evidence).map_err(|e| {
+            let paths: Vec<String> = args.evidence.evidence.iter().map(|p| p.display().to_string()).collect();
+            usage(format!(
+                "cannot list the batch paths {}: {}",
+                paths.join(" "),
+                crate::evidence::io_words(&e)
+            ))
+        })?;
         let progress = Progress::new(bundles.len(), args.quiet);
         let opts = batch::BatchOptions {
             load: &load,

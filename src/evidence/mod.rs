@@ -210,7 +210,7 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
         Err(e) => {
             bundle.inputs.push(Input::failed(
                 argument_text,
-                format!("cannot read {}: {} (check the path)", argument.display(), io_words(&e)),
+                format!("cannot read {}: {}", argument.display(), io_words(&e)),
             ));
             return bundle;
         }
@@ -383,7 +383,7 @@ fn relative(root: &Path, path: &Path) -> String {
 /// An I/O error in plain words.
 pub(crate) fn io_words(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::NotFound => "no such file or directory (check the path)".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied (run as a user who can read it)".into(),
         _ => e.to_string(),
     }
