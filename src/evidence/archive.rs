@@ -421,3 +421,45 @@ fn load_zip<R: Read + Seek>(
 fn zip_error(e: zip::result::ZipError) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, format!("zip: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_paths_leaving_the_archive_are_recognised() {
+        for path in ["../etc/passwd", "/var/log/auth.log", "a/../../b", "..\\win.ini", "\\abs"] {
+            assert!(escapes_archive(path), "{path}");
+        }
+        for path in ["var/log/auth.log", "a..b/c", "..hidden", "x/.../y"] {
+            assert!(!escapes_archive(path), "{path}");
+        }
+    }
+
+    /// Endless zeros: what a bomb decodes to.
+    struct Zeros;
+
+    impl Read for Zeros {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            buf.fill(0);
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn the_bomb_guard_stops_past_the_floor_at_the_ratio() {
+        // 1 KiB compressed may give at most the floor; the read past it fails.
+        let mut guard = BombGuard { inner: Zeros, compressed: Rc::new(Cell::new(1024)), produced: 0 };
+        let err = io::copy(&mut guard, &mut io::sink()).unwrap_err();
+        let limit =
+            err.get_ref().and_then(|e| e.downcast_ref::<ExpansionLimit>()).expect("an ExpansionLimit");
+        assert!(
+            limit.produced > EXPANSION_FLOOR_BYTES && limit.produced <= EXPANSION_FLOOR_BYTES + (64 << 10)
+        );
+        assert!(err.to_string().contains("decompression bombs"), "{err}");
+        // An honest ratio passes the floor: 100 MiB from 1 MiB.
+        let honest =
+            BombGuard { inner: Zeros.take(100 << 20), compressed: Rc::new(Cell::new(1 << 20)), produced: 0 };
+        assert_eq!(io::copy(&mut { honest }, &mut io::sink()).unwrap(), 100 << 20);
+    }
+}
