@@ -11,6 +11,7 @@ mod archive;
 pub mod manifest;
 pub mod window;
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -339,29 +340,46 @@ fn special_file(file_type: &fs::FileType) -> Option<&'static str> {
     None
 }
 
-/// Counts identical inputs once: a parsed input with the same SHA-256 as an earlier one of
-/// the bundle (a copy, a hard link) is skipped, its events dropped, and says which it copies.
-/// Its line counts stay, so its lines are still accounted.
+/// Counts identical inputs once: a parsed input with the same SHA-256 as an earlier one of the
+/// bundle (a copy, a hard link) and the same events read from it is skipped, its events
+/// dropped, naming the copy counted. Its line counts stay, so its lines are still accounted.
+///
+/// Same bytes under another name can mean other events (a git reflog's ref, a PM2 app log's
+/// app and a history's user come from the path): those are kept.
 fn count_once(inputs: &mut [Input]) {
-    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    for input in inputs.iter_mut() {
+    let mut first_with: HashMap<String, usize> = HashMap::new();
+    for i in 0..inputs.len() {
+        let input = &inputs[i];
         if input.status != InputStatus::Parsed || input.size == 0 || input.sha256.is_empty() {
             continue;
         }
-        match seen.entry(input.sha256.clone()) {
-            std::collections::hash_map::Entry::Occupied(first) => {
-                input.status = InputStatus::Skipped(format!(
+        match first_with.get(&input.sha256) {
+            Some(&first) if same_events(&inputs[first].events, &input.events) => {
+                let reason = format!(
                     "same content as {} (SHA-256 {}…): counted once",
-                    first.get(),
+                    inputs[first].file,
                     &input.sha256[..16]
-                ));
-                input.events.clear();
+                );
+                inputs[i].status = InputStatus::Skipped(reason);
+                inputs[i].events.clear();
             }
-            std::collections::hash_map::Entry::Vacant(slot) => {
-                slot.insert(input.file.clone());
+            Some(_) => {}
+            None => {
+                first_with.insert(input.sha256.clone(), i);
             }
         }
     }
+}
+
+/// Whether two inputs' events are the same but for the file they came from.
+fn same_events(a: &[Event], b: &[Event]) -> bool {
+    let key = |e: &Event| {
+        (e.line, e.raw_time, e.source, e.kind, e.host.clone(), e.process.clone(), e.pm_id.clone(), e.pid)
+    };
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            key(x) == key(y) && x.user == y.user && x.message == y.message && x.fields == y.fields
+        })
 }
 
 /// True for a path inside a `.git` directory that is not a reflog (`.git/logs/**`): objects,
