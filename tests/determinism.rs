@@ -75,7 +75,7 @@ fn a_copy_elsewhere_gives_the_same_bytes() {
     let copied = std::process::Command::new("cp").arg("-a").arg(sample()).arg(&copy).status().unwrap();
     assert!(copied.success());
     let here = outputs(&[sample()], "2");
-    let there = outputs(&[copy.clone()], "3");
+    let there = outputs(std::slice::from_ref(&copy), "3");
     assert_same("the sample and a copy of it elsewhere", &here, &there);
     for (name, bytes) in &there {
         let text = String::from_utf8_lossy(bytes);

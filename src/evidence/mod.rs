@@ -225,7 +225,7 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
             .into_par_iter()
             .map(|(rel, entry)| match entry {
                 Found::File(path) => load_file(&path, rel, options),
-                Found::Noted(input) => vec![input],
+                Found::Noted(input) => vec![*input],
             })
             .collect();
         bundle.inputs.extend(loaded.into_iter().flatten());
@@ -250,7 +250,7 @@ enum Found {
     File(PathBuf),
     /// Something not read, with the reason already written: an unreadable directory, a
     /// symbolic link leaving the bundle, a FIFO or a device.
-    Noted(Input),
+    Noted(Box<Input>),
 }
 
 /// Recursively lists what is under `dir` as (path relative to `root`, what it is).
@@ -264,7 +264,7 @@ fn walk(canonical_root: &Path, root: &Path, dir: &Path, found: &mut Vec<(String,
         Err(e) => {
             let rel = relative(root, dir);
             let why = format!("cannot list directory: {}", io_words(&e));
-            found.push((rel.clone(), Found::Noted(Input::failed(rel, why))));
+            found.push((rel.clone(), Found::Noted(Box::new(Input::failed(rel, why)))));
             return;
         }
     };
@@ -285,13 +285,13 @@ fn walk(canonical_root: &Path, root: &Path, dir: &Path, found: &mut Vec<(String,
         } else if file_type.is_symlink() {
             match symlink_inside(canonical_root, &path) {
                 Ok(()) => found.push((rel, Found::File(path))),
-                Err(why) => found.push((rel.clone(), Found::Noted(Input::skipped(rel, why)))),
+                Err(why) => found.push((rel.clone(), Found::Noted(Box::new(Input::skipped(rel, why))))),
             }
         } else {
             let why = special_file(&file_type).unwrap_or("not a regular file");
             found.push((
                 rel.clone(),
-                Found::Noted(Input::skipped(rel, format!("{why}: skipped, never opened"))),
+                Found::Noted(Box::new(Input::skipped(rel, format!("{why}: skipped, never opened")))),
             ));
         }
     }
