@@ -239,7 +239,6 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
             .unwrap_or_else(|| argument_text.clone());
         bundle.inputs.extend(load_file(argument, name, options));
     }
-    count_once(&mut bundle.inputs);
     bundle.manifest = find_manifest(&mut bundle.inputs);
     bundle
 }
@@ -340,13 +339,15 @@ fn special_file(file_type: &fs::FileType) -> Option<&'static str> {
     None
 }
 
-/// Counts identical inputs once: a parsed input with the same SHA-256 as an earlier one of the
-/// bundle (a copy, a hard link) and the same events read from it is skipped, its events
-/// dropped, naming the copy counted. Its line counts stay, so its lines are still accounted.
+/// Counts identical inputs once, across all the bundles of one run (in argument order): a
+/// parsed input with the same SHA-256 as an earlier one (a copy, a hard link, the same file
+/// given twice) and the same events read from it is skipped, its events dropped, naming the
+/// input counted. Its line counts stay, so its lines are still accounted.
 ///
 /// Same bytes under another name can mean other events (a git reflog's ref, a PM2 app log's
 /// app and a history's user come from the path): those are kept.
-fn count_once(inputs: &mut [Input]) {
+pub fn count_once(bundles: &mut [Bundle]) {
+    let mut inputs: Vec<&mut Input> = bundles.iter_mut().flat_map(|b| b.inputs.iter_mut()).collect();
     let mut first_with: HashMap<String, usize> = HashMap::new();
     for i in 0..inputs.len() {
         let input = &inputs[i];
@@ -452,8 +453,9 @@ pub fn fuzz_load(bytes: &[u8]) {
     let member =
         archive::Member { display: "fuzz-input".into(), bundle_path: "fuzz-input".into(), mtime: None };
     archive::load_stream(archive::Source::Stream(&mut &bytes[..]), member, &options, 0, &mut out);
-    count_once(&mut out);
-    for input in &out {
+    let mut bundles = [Bundle { argument: "fuzz-input".into(), inputs: out, manifest: None }];
+    count_once(&mut bundles);
+    for input in &bundles[0].inputs {
         if input.status == InputStatus::Parsed {
             assert!(input.format.is_some(), "{}: parsed without a format", input.file);
             assert_eq!(input.sha256.len(), 64, "{}: a parsed input is hashed", input.file);
