@@ -63,3 +63,15 @@ pub fn sha256_file(path: &Path) -> String {
     let bytes = std::fs::read(path).expect("readable");
     Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Every sample bundle directory (`samples/*/`), sorted.
+pub fn sample_bundles() -> Vec<PathBuf> {
+    let mut bundles: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
+        .expect("readable samples")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    bundles.sort();
+    bundles
+}

@@ -43,21 +43,9 @@ fn assert_same(what: &str, a: &[(&str, Vec<u8>)], b: &[(&str, Vec<u8>)]) {
     }
 }
 
-/// Every sample bundle, as several evidence arguments of one run.
-fn all_samples() -> Vec<PathBuf> {
-    let mut bundles: Vec<PathBuf> = fs::read_dir(root().join("samples"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    bundles.sort();
-    bundles
-}
-
 #[test]
 fn every_sample_together_gives_the_same_bytes_for_any_jobs_and_run() {
-    let evidence = all_samples();
+    let evidence = sample_bundles();
     assert!(evidence.len() > 5);
     let one = outputs(&evidence, "1");
     let eight = outputs(&evidence, "8");
@@ -88,7 +76,7 @@ fn batch_reports_are_byte_identical_for_any_jobs() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input");
     fs::create_dir_all(&input).unwrap();
-    for bundle in all_samples().iter().take(4) {
+    for bundle in sample_bundles().iter().take(4) {
         let copied = std::process::Command::new("cp").arg("-a").arg(bundle).arg(&input).status().unwrap();
         assert!(copied.success());
     }

@@ -9,7 +9,7 @@ mod common;
 
 use std::fs;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -511,13 +511,7 @@ fn a_hundred_thousand_tiny_files_are_all_read() {
 
 #[test]
 fn samples_lose_no_line() {
-    let mut bundles: Vec<PathBuf> = fs::read_dir(root().join("samples"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    bundles.sort();
+    let bundles = sample_bundles();
     let mut checked = 0;
     for bundle in bundles {
         let listing = assert_nothing_lost(&bundle);
