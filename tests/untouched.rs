@@ -1,7 +1,7 @@
 //! Evidence is never changed: after `analyze`, `timeline`, `inputs` and `batch` on a copy of
 //! a sample bundle (plain, and packed as .tar.gz and .zip), every file has the same bytes,
-//! mode and modification time, and no file appeared or vanished. Under strace, every file of
-//! the evidence is opened read-only.
+//! mode and modification time, and no file appeared or vanished. Every file of the evidence is
+//! opened read-only: under strace, and as an unprivileged user on write-protected evidence.
 
 mod common;
 
@@ -46,15 +46,14 @@ fn evidence(dir: &Path) -> PathBuf {
         .status()
         .unwrap();
     assert!(packed.success());
-    let zipped = Command::new("zip")
-        .arg("-qr")
-        .arg(evidence.join("bundle.zip"))
-        .arg("2026-02-17-pm2-delete-all")
-        .current_dir(&evidence)
-        .status();
-    if !zipped.is_ok_and(|s| s.success()) {
-        eprintln!("note: zip is missing; the zip case was not checked");
+    // The same bundle as a zip, written with the zip crate (no zip tool needed).
+    let mut zip = zip::ZipWriter::new(fs::File::create(evidence.join("bundle.zip")).unwrap());
+    for rel in sample_files() {
+        zip.start_file(format!("2026-02-17-pm2-delete-all/{rel}"), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut zip, &fs::read(sample().join(&rel)).unwrap()).unwrap();
     }
+    zip.finish().unwrap();
     evidence
 }
 
@@ -140,4 +139,35 @@ fn every_evidence_file_is_opened_read_only() {
             assert!(!call.contains(flag), "{flag}: {call}");
         }
     }
+}
+
+#[test]
+fn write_protected_evidence_is_read_whole_by_an_unprivileged_user() {
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        eprintln!("note: setpriv is missing (util-linux); the unprivileged read was not checked");
+        return;
+    }
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let evidence = evidence(dir.path());
+    let binary = dir.path().join("postmortem");
+    fs::copy(env!("CARGO_BIN_EXE_postmortem"), &binary).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&binary, fs::Permissions::from_mode(0o755)).unwrap();
+    for (path, _) in snapshot(&evidence).iter().chain([(&evidence, &Default::default())]) {
+        let mode = if path.is_dir() { 0o555 } else { 0o444 };
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+    }
+    let as_root = postmortem(["inputs", evidence.to_str().unwrap(), "--format", "jsonl"]);
+    let as_nobody = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&binary)
+        .args(["inputs", evidence.to_str().unwrap(), "--format", "jsonl"])
+        .output()
+        .unwrap();
+    assert!(as_nobody.status.success(), "{}", String::from_utf8_lossy(&as_nobody.stderr));
+    let listing = jsonl(&as_nobody);
+    assert!(listing.len() > 30, "the directory and both archives are read: {}", listing.len());
+    assert!(listing.iter().all(|i| i["format"] != "failed"), "nothing needed write access: {listing:#?}");
+    assert_eq!(as_nobody.stdout, as_root.stdout, "the same inputs as root reads");
 }
