@@ -8,13 +8,14 @@
 //! manifest, wherever it sat in an archive) is known.
 
 mod archive;
+mod copies;
 pub mod manifest;
+mod walk;
 pub mod window;
 
-use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -23,6 +24,7 @@ use postmortem_parsers::{split_lines, Format, LineCounts, Sink};
 use rayon::prelude::*;
 
 use crate::event::{Event, Provenance};
+pub use copies::count_once;
 pub use manifest::Manifest;
 use window::Windows;
 
@@ -219,18 +221,18 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
     if meta.is_dir() {
         let mut found = Vec::new();
         let root = fs::canonicalize(argument).unwrap_or_else(|_| argument.to_path_buf());
-        walk(&root, argument, argument, &mut found);
+        walk::walk(&root, argument, argument, &mut found);
         found.sort_by(|a, b| a.0.cmp(&b.0));
         let loaded: Vec<Vec<Input>> = found
             .into_par_iter()
             .map(|(rel, entry)| match entry {
-                Found::File(path) => load_file(&path, rel, options),
-                Found::Noted(input) => vec![*input],
+                walk::Found::File(path) => load_file(&path, rel, options),
+                walk::Found::Noted(input) => vec![*input],
             })
             .collect();
         bundle.inputs.extend(loaded.into_iter().flatten());
     } else if !meta.is_file() {
-        let why = special_file(&meta.file_type()).unwrap_or("not a regular file");
+        let why = walk::special_file(&meta.file_type()).unwrap_or("not a regular file");
         bundle.inputs.push(Input::skipped(argument_text, format!("{why}: skipped, never opened")));
     } else {
         let name = argument
@@ -243,146 +245,6 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
     bundle
 }
 
-/// What the walk found at one path of a directory bundle.
-enum Found {
-    /// A regular file (or a symbolic link to one inside the bundle) to load.
-    File(PathBuf),
-    /// Something not read, with the reason already written: an unreadable directory, a
-    /// symbolic link leaving the bundle, a FIFO or a device.
-    Noted(Box<Input>),
-}
-
-/// Recursively lists what is under `dir` as (path relative to `root`, what it is).
-///
-/// Never opens anything but directories: FIFOs, sockets and devices are noted and skipped (a
-/// FIFO's open would block forever), symbolic links are followed only to regular files inside
-/// the bundle (`canonical_root`), never to directories (no loops) nor out of the bundle.
-fn walk(canonical_root: &Path, root: &Path, dir: &Path, found: &mut Vec<(String, Found)>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            let rel = relative(root, dir);
-            let why = format!("cannot list directory: {}", io_words(&e));
-            found.push((rel.clone(), Found::Noted(Box::new(Input::failed(rel, why)))));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let rel = relative(root, &path);
-        let Ok(file_type) = entry.file_type() else { continue };
-        if file_type.is_dir() && entry.file_name() == ".git" {
-            // A repository's .git: only its reflogs are evidence (see `git_internal`).
-            let logs = path.join("logs");
-            if fs::symlink_metadata(&logs).is_ok_and(|m| m.is_dir()) {
-                walk(canonical_root, root, &logs, found);
-            }
-        } else if file_type.is_dir() {
-            walk(canonical_root, root, &path, found);
-        } else if file_type.is_file() {
-            found.push((rel, Found::File(path)));
-        } else if file_type.is_symlink() {
-            match symlink_inside(canonical_root, &path) {
-                Ok(()) => found.push((rel, Found::File(path))),
-                Err(why) => found.push((rel.clone(), Found::Noted(Box::new(Input::skipped(rel, why))))),
-            }
-        } else {
-            let why = special_file(&file_type).unwrap_or("not a regular file");
-            found.push((
-                rel.clone(),
-                Found::Noted(Box::new(Input::skipped(rel, format!("{why}: skipped, never opened")))),
-            ));
-        }
-    }
-}
-
-/// `Ok` when the symbolic link at `path` resolves to a regular file inside the bundle;
-/// otherwise why it is not followed.
-fn symlink_inside(canonical_root: &Path, path: &Path) -> Result<(), String> {
-    let written = fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_default();
-    let target = match fs::canonicalize(path) {
-        Ok(t) => t,
-        Err(e) => return Err(format!("symbolic link to {written}: cannot follow it ({})", io_words(&e))),
-    };
-    if !target.starts_with(canonical_root) {
-        return Err(format!("symbolic link to {written}, outside the evidence: not followed"));
-    }
-    match fs::metadata(&target) {
-        Ok(m) if m.is_file() => Ok(()),
-        Ok(m) if m.is_dir() => Err(format!(
-            "symbolic link to the directory {written}: not followed (its files are read where they are)"
-        )),
-        Ok(m) => Err(format!(
-            "symbolic link to {written}, {}: skipped, never opened",
-            special_file(&m.file_type()).unwrap_or("not a regular file")
-        )),
-        Err(e) => Err(format!("symbolic link to {written}: cannot follow it ({})", io_words(&e))),
-    }
-}
-
-/// What a file that is neither a regular file, a directory nor a symbolic link is.
-fn special_file(file_type: &fs::FileType) -> Option<&'static str> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return Some("a FIFO (named pipe)");
-        } else if file_type.is_socket() {
-            return Some("a socket");
-        } else if file_type.is_block_device() {
-            return Some("a block device");
-        } else if file_type.is_char_device() {
-            return Some("a character device");
-        }
-    }
-    let _ = file_type;
-    None
-}
-
-/// Counts identical inputs once, across all the bundles of one run (in argument order): a
-/// parsed input with the same SHA-256 as an earlier one (a copy, a hard link, the same file
-/// given twice) and the same events read from it is skipped, its events dropped, naming the
-/// input counted. Its line counts stay, so its lines are still accounted.
-///
-/// Same bytes under another name can mean other events (a git reflog's ref, a PM2 app log's
-/// app and a history's user come from the path): those are kept.
-pub fn count_once(bundles: &mut [Bundle]) {
-    let mut inputs: Vec<&mut Input> = bundles.iter_mut().flat_map(|b| b.inputs.iter_mut()).collect();
-    let mut first_with: HashMap<String, usize> = HashMap::new();
-    for i in 0..inputs.len() {
-        let input = &inputs[i];
-        if input.status != InputStatus::Parsed || input.size == 0 || input.sha256.is_empty() {
-            continue;
-        }
-        match first_with.get(&input.sha256) {
-            Some(&first) if same_events(&inputs[first].events, &input.events) => {
-                let reason = format!(
-                    "same content as {} (SHA-256 {}…): counted once",
-                    inputs[first].file,
-                    &input.sha256[..16]
-                );
-                inputs[i].status = InputStatus::Skipped(reason);
-                inputs[i].events.clear();
-            }
-            Some(_) => {}
-            None => {
-                first_with.insert(input.sha256.clone(), i);
-            }
-        }
-    }
-}
-
-/// Whether two inputs' events are the same but for the file they came from.
-fn same_events(a: &[Event], b: &[Event]) -> bool {
-    let key = |e: &Event| {
-        (e.line, e.raw_time, e.source, e.kind, e.host.clone(), e.process.clone(), e.pm_id.clone(), e.pid)
-    };
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| {
-            key(x) == key(y) && x.user == y.user && x.message == y.message && x.fields == y.fields
-        })
-}
-
 /// True for a path inside a `.git` directory that is not a reflog (`.git/logs/**`): objects,
 /// index, packs and refs hold no times, so a bundle's repository is read for its reflogs only.
 pub(crate) fn git_internal(path: &str) -> bool {
@@ -391,12 +253,6 @@ pub(crate) fn git_internal(path: &str) -> bool {
         Some(i) => parts.get(i + 1) != Some(&"logs") || i + 2 >= parts.len(),
         None => false,
     }
-}
-
-fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    parts.join("/")
 }
 
 /// An I/O error in plain words.
@@ -418,7 +274,7 @@ fn load_file(path: &Path, display: String, options: &LoadOptions) -> Vec<Input> 
     if let Ok(m) = &metadata {
         if !m.is_file() {
             // Replaced by something else since the walk looked at it.
-            let why = special_file(&m.file_type()).unwrap_or("not a regular file");
+            let why = walk::special_file(&m.file_type()).unwrap_or("not a regular file");
             return vec![Input::skipped(display, format!("{why}: skipped"))];
         }
     }
