@@ -14,7 +14,7 @@ use crate::analysis::{self, interest, AnalyzeOptions};
 use crate::clock::TimeOptions;
 use crate::evidence::{LoadOptions, Retention};
 use crate::inventory::Inventory;
-use crate::report::{self, analysis::AnalyzeFormat, inputs::InputsFormat, timeline::TimelineFormat};
+use crate::report::{self, analysis::AnalyzeFormat, inputs::InputsFormat, safe, timeline::TimelineFormat};
 use crate::timeline::{self, Filter};
 
 /// Exit code: the command ran.
@@ -32,7 +32,10 @@ pub const EXIT_FINDINGS: i32 = 1;
 #[command(name = "postmortem", version, about, long_about = None)]
 #[command(after_help = "EVIDENCE is any mix of files, directories (read recursively), .gz/.zst files \
 and .zip/.tar/.tar.gz archives (read in place). Formats are recognised by content; see `postmortem formats`.\n\n\
-Exit codes: 0 ok, 1 `lint` found problems, 2 bad command line, 3 no usable evidence.\n\n\
+Exit codes: 0 ok, 1 `lint` found problems, or a command failed (e.g. an output file could not be \
+written), 2 bad command line, 3 no usable evidence.
+
+\
 Examples:\n  postmortem analyze samples/2026-02-17-pm2-delete-all\n  postmortem analyze samples/2026-02-17-pm2-delete-all --format md --inventory samples/inventory.toml\n  postmortem timeline samples/2026-02-17-pm2-delete-all --since '2026-02-17 14:00'")]
 pub struct Cli {
     /// Worker threads (default: one per core). Results are identical for any value.
@@ -544,8 +547,14 @@ fn batch_command(args: BatchArgs) -> Result<i32> {
         let rules = load_rules(&args.analysis.rules)?;
         load.retention = interest::retention(&rules);
         let inventory = inventory_file(&args.evidence)?;
-        let bundles = batch::discover(&args.evidence.evidence)
-            .map_err(|e| usage(format!("cannot list the batch paths: {}", crate::evidence::io_words(&e))))?;
+        let bundles = batch::discover(&args.evidence.evidence).map_err(|e| {
+            let paths: Vec<String> = args.evidence.evidence.iter().map(|p| p.display().to_string()).collect();
+            usage(format!(
+                "cannot list the batch paths {}: {}",
+                paths.join(" "),
+                crate::evidence::io_words(&e)
+            ))
+        })?;
         let progress = Progress::new(bundles.len(), args.quiet);
         let opts = batch::BatchOptions {
             load: &load,
@@ -602,7 +611,7 @@ fn batch_command(args: BatchArgs) -> Result<i32> {
         let width = if stdout.is_terminal() { report::table::terminal_width() } else { 120 };
         report::batch::write_table(&mut out, &summary, width)?;
         for (bundle, why) in &summary.failed {
-            eprintln!("postmortem: {bundle}: skipped: {why}");
+            eprintln!("postmortem: {}: skipped: {}", safe::terminal(bundle), safe::terminal(why));
         }
     }
     Ok(if args.fail_on_error && !summary.failed.is_empty() { 1 } else { EXIT_OK })
@@ -644,7 +653,12 @@ impl Progress {
                 Some(why) => format!("failed: {why}"),
                 None => format!("{} {}", r.severity.as_deref().unwrap_or(""), r.top_cause().unwrap_or("-")),
             };
-            eprintln!("postmortem: [{n}/{}] {}: {verdict}", self.total, r.bundle);
+            eprintln!(
+                "postmortem: [{n}/{}] {}: {}",
+                self.total,
+                safe::terminal(&r.bundle),
+                safe::terminal(&verdict)
+            );
         }
     }
 
@@ -801,7 +815,8 @@ fn build(args: &EvidenceArgs, retention: Retention, raw_lines: bool) -> Result<t
     let timeline = timeline::build(&args.evidence, &load, &time);
     for input in timeline.bundles.iter().flat_map(|b| &b.inputs) {
         if let crate::evidence::InputStatus::Failed(why) = &input.status {
-            eprintln!("postmortem: {}: {why}", input.file);
+            // File names and reasons come from the evidence (archive members): no escapes.
+            eprintln!("postmortem: {}: {}", safe::terminal(&input.file), safe::terminal(why));
         }
     }
     Ok(timeline)

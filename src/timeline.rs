@@ -25,6 +25,7 @@ pub struct Timeline {
 /// Loads every evidence argument, resolves times, and merges the events.
 pub fn build(paths: &[PathBuf], load: &LoadOptions, time: &TimeOptions) -> Timeline {
     let mut bundles: Vec<Bundle> = paths.par_iter().map(|p| evidence::load(p, load)).collect();
+    evidence::count_once(&mut bundles);
     bundles.par_iter_mut().for_each(|b| resolve_bundle(b, time));
     let mut events: Vec<Event> = Vec::new();
     for bundle in &mut bundles {

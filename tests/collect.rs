@@ -238,9 +238,8 @@ fn missing_tools_and_a_stale_pid_file_are_recorded_not_fatal() {
         .unwrap()
         .contains("pm2.pid names pid 2147483647, which is not running"));
     let missing = manifest["missing"].as_array().unwrap();
-    assert!(missing
-        .iter()
-        .any(|m| m["what"] == "/nonexistent/app" && m["reason"] == "no such file or directory"));
+    assert!(missing.iter().any(|m| m["what"] == "/nonexistent/app"
+        && m["reason"].as_str().is_some_and(|r| r.starts_with("no such file or directory"))));
     assert!(
         missing.iter().any(|m| m["what"] == "df" && m["reason"] == "df is not installed (not on PATH)"),
         "{missing:?}"

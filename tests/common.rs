@@ -77,3 +77,36 @@ pub fn git(dir: &Path, args: &[&str]) {
         .success();
     assert!(ok, "git {args:?} in {}", dir.display());
 }
+
+/// Every sample bundle directory (`samples/*/`), sorted.
+pub fn sample_bundles() -> Vec<PathBuf> {
+    let mut bundles: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
+        .expect("readable samples")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    bundles.sort();
+    bundles
+}
+
+/// Commands running a copy of the binary as the unprivileged user 65534 (`setpriv`), for
+/// tests that need permissions to apply (tests run as root). The copy lives in `dir`, which is
+/// made traversable. `None`, with a note, when setpriv (util-linux) is missing.
+pub fn postmortem_as_nobody(dir: &Path) -> Option<impl Fn() -> Command> {
+    use std::os::unix::fs::PermissionsExt;
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        eprintln!("note: setpriv (util-linux) is missing; this test needs it to drop root and was not run");
+        return None;
+    }
+    let binary = dir.join("postmortem");
+    std::fs::copy(env!("CARGO_BIN_EXE_postmortem"), &binary).expect("copy of the binary");
+    for path in [dir, &binary] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    Some(move || {
+        let mut command = Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&binary);
+        command
+    })
+}

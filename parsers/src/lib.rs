@@ -15,6 +15,8 @@ pub mod command;
 pub mod dmesg;
 pub mod ecosystem;
 pub mod format;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod git;
 pub mod host_snapshot;
 pub mod journal;

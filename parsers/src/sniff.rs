@@ -36,7 +36,17 @@ pub fn sniff(head: &[u8], path: &str) -> Sniffed {
         };
     }
     if head.iter().take(8192).any(|&b| b == 0) {
-        return Sniffed { format: None, reason: "binary content (NUL bytes)".into() };
+        // A log cut by a crash holds runs of NUL bytes (blocks allocated, never written):
+        // the text around them still decides, by content only. Anything else is binary.
+        let text: Vec<u8> = head.iter().copied().filter(|&b| b != 0).collect();
+        return match sniff(&text, "") {
+            Sniffed { format: Some(format), reason } => {
+                Sniffed { format: Some(format), reason: format!("{reason} (NUL bytes ignored)") }
+            }
+            Sniffed { format: None, .. } => {
+                Sniffed { format: None, reason: "binary content (NUL bytes)".into() }
+            }
+        };
     }
     let text = String::from_utf8_lossy(head);
     // The last line may be cut by the byte limit: drop it unless the head is the whole input.
@@ -531,5 +541,18 @@ mod tests {
         assert_eq!(none.format, None);
         assert!(none.reason.contains("no known format"), "{}", none.reason);
         assert_eq!(sniff(b"\x00\x01ELF", "pm2.log").format, None);
+    }
+
+    #[test]
+    fn nul_blocks_of_a_crash_do_not_hide_a_log() {
+        let mut head =
+            b"Feb 17 14:30:00 web1 sshd[1]: Accepted publickey for deploy from 10.0.0.1\n".to_vec();
+        head.extend_from_slice(&[0; 4096]);
+        head.extend_from_slice(b"Feb 17 14:35:00 web1 systemd[1]: Started Session 2 of user deploy.\n");
+        let sniffed = sniff(&head, "auth.log");
+        assert_eq!(sniffed.format, Some(Format::Syslog), "{}", sniffed.reason);
+        assert!(sniffed.reason.ends_with("(NUL bytes ignored)"), "{}", sniffed.reason);
+        // Binary stays binary, whatever its name says.
+        assert_eq!(sniff(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00", "auth.log").format, None);
     }
 }

@@ -8,13 +8,15 @@
 //! manifest, wherever it sat in an archive) is known.
 
 mod archive;
+mod copies;
 pub mod manifest;
 pub mod retain;
+mod walk;
 pub mod window;
 
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -24,6 +26,7 @@ use rayon::prelude::*;
 
 use crate::clock::{BootStamp, TimeDigest, YearTracker};
 use crate::event::{Event, Provenance};
+pub use copies::count_once;
 pub use manifest::Manifest;
 pub use retain::Retention;
 use window::Windows;
@@ -213,6 +216,12 @@ impl Input {
         }
         self.last_kept
     }
+
+    fn skipped(file: String, reason: String) -> Input {
+        let mut input = Input::new(file.clone(), file);
+        input.status = InputStatus::Skipped(reason);
+        input
+    }
 }
 
 /// A line no parser understood, with why and (the start of) its text.
@@ -282,20 +291,27 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
         Err(e) => {
             bundle.inputs.push(Input::failed(
                 argument_text,
-                format!("cannot read {}: {} (check the path)", argument.display(), io_words(&e)),
+                format!("cannot read {}: {}", argument.display(), io_words(&e)),
             ));
             return bundle;
         }
     };
     if meta.is_dir() {
-        let mut files = Vec::new();
-        let mut failures = Vec::new();
-        walk(argument, argument, &mut files, &mut failures);
-        files.sort();
-        bundle.inputs.extend(failures);
-        let loaded: Vec<Vec<Input>> =
-            files.par_iter().map(|(rel, path)| load_file(path, rel.clone(), options)).collect();
+        let mut found = Vec::new();
+        let root = fs::canonicalize(argument).unwrap_or_else(|_| argument.to_path_buf());
+        walk::walk(&root, argument, argument, &mut found);
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        let loaded: Vec<Vec<Input>> = found
+            .into_par_iter()
+            .map(|(rel, entry)| match entry {
+                walk::Found::File(path) => load_file(&path, rel, options),
+                walk::Found::Noted(input) => vec![*input],
+            })
+            .collect();
         bundle.inputs.extend(loaded.into_iter().flatten());
+    } else if !meta.is_file() {
+        let why = walk::special_file(&meta.file_type()).unwrap_or("not a regular file");
+        bundle.inputs.push(Input::skipped(argument_text, format!("{why}: skipped, never opened")));
     } else {
         let name = argument
             .file_name()
@@ -305,37 +321,6 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
     }
     bundle.manifest = find_manifest(&mut bundle.inputs);
     bundle
-}
-
-/// Recursively lists regular files under `dir` as (path relative to `root`, full path).
-fn walk(root: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>, failures: &mut Vec<Input>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            failures
-                .push(Input::failed(relative(root, dir), format!("cannot list directory: {}", io_words(&e))));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        match entry.file_type() {
-            // A repository's .git: only its reflogs are evidence (see `git_internal`).
-            Ok(t) if t.is_dir() && entry.file_name() == ".git" => {
-                let logs = path.join("logs");
-                if logs.is_dir() {
-                    walk(root, &logs, files, failures);
-                }
-            }
-            Ok(t) if t.is_dir() => walk(root, &path, files, failures),
-            Ok(t) if t.is_file() => files.push((relative(root, &path), path)),
-            Ok(t) if t.is_symlink() => match fs::metadata(&path) {
-                Ok(m) if m.is_file() => files.push((relative(root, &path), path)),
-                _ => {}
-            },
-            _ => {}
-        }
-    }
 }
 
 /// True for a path inside a `.git` directory that is not a reflog (`.git/logs/**`): objects,
@@ -348,16 +333,10 @@ pub(crate) fn git_internal(path: &str) -> bool {
     }
 }
 
-fn relative(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-    parts.join("/")
-}
-
 /// An I/O error in plain words.
 pub(crate) fn io_words(e: &std::io::Error) -> String {
     match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::NotFound => "no such file or directory (check the path)".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied (run as a user who can read it)".into(),
         _ => e.to_string(),
     }
@@ -369,8 +348,15 @@ fn load_file(path: &Path, display: String, options: &LoadOptions) -> Vec<Input> 
         Ok(f) => f,
         Err(e) => return vec![Input::failed(display, format!("cannot open: {}", io_words(&e)))],
     };
-    let mtime = file
-        .metadata()
+    let metadata = file.metadata();
+    if let Ok(m) = &metadata {
+        if !m.is_file() {
+            // Replaced by something else since the walk looked at it.
+            let why = walk::special_file(&m.file_type()).unwrap_or("not a regular file");
+            return vec![Input::skipped(display, format!("{why}: skipped"))];
+        }
+    }
+    let mtime = metadata
         .and_then(|m| m.modified())
         .ok()
         .map(|t| Mtime { time: DateTime::<Utc>::from(t), source: MtimeSource::Filesystem });
@@ -383,6 +369,32 @@ fn load_file(path: &Path, display: String, options: &LoadOptions) -> Vec<Input> 
         &mut out,
     );
     out
+}
+
+/// Loads `bytes` as if they were one file of a bundle (compressed layers, archives, every
+/// member sniffed and parsed), then checks that every parsed input's lines add up.
+///
+/// The entry point of the `evidence` fuzz target and of the test replaying its corpus; not
+/// part of the API.
+///
+/// # Panics
+/// When an input's line accounting does not add up (checked in `parse_stream` in builds with
+/// debug assertions, as fuzz and test builds are), or a parsed input has no format or no hash.
+#[doc(hidden)]
+pub fn fuzz_load(bytes: &[u8]) {
+    let options = LoadOptions { window: 4096, ..LoadOptions::default() };
+    let mut out = Vec::new();
+    let member =
+        archive::Member { display: "fuzz-input".into(), bundle_path: "fuzz-input".into(), mtime: None };
+    archive::load_stream(archive::Source::Stream(&mut &bytes[..]), member, &options, 0, &mut out);
+    let mut bundles = [Bundle { argument: "fuzz-input".into(), inputs: out, manifest: None }];
+    count_once(&mut bundles);
+    for input in &bundles[0].inputs {
+        if input.status == InputStatus::Parsed {
+            assert!(input.format.is_some(), "{}: parsed without a format", input.file);
+            assert_eq!(input.sha256.len(), 64, "{}: a parsed input is hashed", input.file);
+        }
+    }
 }
 
 /// Parses one plain (decompressed) input stream into `input`.
@@ -446,6 +458,14 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
                 input.status = InputStatus::Skipped(input.format_reason.clone());
             }
         }
+    }
+    if input.status == InputStatus::Parsed {
+        debug_assert_eq!(
+            input.counts.total(),
+            windows.lines(),
+            "{}: every line read is accounted",
+            input.file
+        );
     }
     input.truncated_lines = windows.truncated_lines.clone();
     // Records can be pushed out of line order (a banner completed later): file order it is.

@@ -7,8 +7,11 @@ use std::io::{self, Read};
 
 use sha2::{Digest, Sha256};
 
-/// Default window size: memory per input being read is about this much.
+/// Default window size: memory per input being read is at most about this much.
 pub const DEFAULT_WINDOW: usize = 8 << 20;
+
+/// The buffer's first size; it doubles up to the window size as an input needs.
+const INITIAL_BUFFER: usize = 64 << 10;
 
 /// A reader that feeds every byte it passes on into a SHA-256.
 pub struct HashingReader<R> {
@@ -52,14 +55,18 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Yields an input as successive windows, each holding only whole lines.
 ///
 /// Invariants:
-/// - `buf[..filled]` holds bytes read but not yet handed out; `buf.len()` is the fixed
-///   capacity and never grows.
+/// - `buf[..filled]` holds bytes read but not yet handed out; `buf` starts small and grows
+///   (doubling) up to the fixed `capacity` only while an input needs it, so a small input
+///   costs a small buffer.
 /// - A window always ends at a line end (`\n`) or at the end of input, except when one line
 ///   is longer than the capacity: then the window is that line's first `capacity` bytes,
 ///   the rest of the line is skipped, and [`Windows::truncated_lines`] records it.
 pub struct Windows<R> {
     reader: R,
     buf: Vec<u8>,
+    capacity: usize,
+    /// A read error met after some bytes were read: those are handed out first.
+    deferred_error: Option<io::Error>,
     filled: usize,
     /// Bytes at the front of `buf` already handed out in the previous window.
     consumed: usize,
@@ -73,9 +80,12 @@ pub struct Windows<R> {
 impl<R: Read> Windows<R> {
     /// Windows of at most `capacity` bytes over `reader`.
     pub fn new(reader: R, capacity: usize) -> Self {
+        let capacity = capacity.max(16);
         Windows {
             reader,
-            buf: vec![0; capacity.max(16)],
+            buf: vec![0; capacity.min(INITIAL_BUFFER)],
+            capacity,
+            deferred_error: None,
             filled: 0,
             consumed: 0,
             eof: false,
@@ -95,11 +105,20 @@ impl<R: Read> Windows<R> {
             self.consumed = 0;
         }
         loop {
-            while !self.eof && self.filled < self.buf.len() {
+            while !self.eof && self.filled < self.capacity {
+                if self.filled == self.buf.len() {
+                    self.buf.resize((self.buf.len() * 2).min(self.capacity), 0);
+                }
                 match self.reader.read(&mut self.buf[self.filled..]) {
                     Ok(0) => self.eof = true,
                     Ok(n) => self.filled += n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    // A stream failing part way (a truncated gzip): what was read before the
+                    // failure is handed out as if the input ended there, then the error.
+                    Err(e) if self.filled > 0 && !self.skipping_long_line => {
+                        self.deferred_error = Some(e);
+                        self.eof = true;
+                    }
                     Err(e) => return Err(e),
                 }
             }
@@ -121,7 +140,10 @@ impl<R: Read> Windows<R> {
                 continue;
             }
             if self.filled == 0 {
-                return Ok(None);
+                return match self.deferred_error.take() {
+                    Some(e) => Err(e),
+                    None => Ok(None),
+                };
             }
             let end = if self.eof {
                 self.filled
@@ -209,6 +231,43 @@ mod tests {
         assert_eq!(out[0], (1, vec![b'x'; 16]));
         assert_eq!(out[1], (2, b"next\n".to_vec()));
         assert_eq!(lines, 2);
+    }
+
+    /// Yields `data`, then fails: a stream cut short (a truncated gzip).
+    struct FailingAfter<'a>(&'a [u8]);
+
+    impl Read for FailingAfter<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.0.is_empty() {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "cut"));
+            }
+            let n = self.0.read(buf)?;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn lines_read_before_a_failure_are_handed_out_then_the_error() {
+        let mut w = Windows::new(FailingAfter(b"one\ntwo\nthr"), 1 << 20);
+        assert_eq!(w.next_window().unwrap(), Some((1, &b"one\ntwo\nthr"[..])));
+        assert_eq!(w.next_window().unwrap_err().kind(), io::ErrorKind::UnexpectedEof);
+        assert_eq!(w.lines(), 3);
+    }
+
+    #[test]
+    fn the_buffer_grows_only_as_far_as_the_input_needs() {
+        let small = windows(b"a\nb\n", DEFAULT_WINDOW);
+        assert_eq!(small.0, vec![(1, b"a\nb\n".to_vec())]);
+        let mut w = Windows::new(&b"tiny\n"[..], DEFAULT_WINDOW);
+        w.next_window().unwrap();
+        assert_eq!(w.buf.len(), INITIAL_BUFFER);
+        // A window bigger than the first buffer still ends on a line end, whole lines only.
+        let big: Vec<u8> = (0..30_000).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
+        let (out, truncated, lines) = windows(&big, 100_000);
+        assert!(truncated.is_empty());
+        assert_eq!(lines, 30_000);
+        assert!(out[0].1.len() > INITIAL_BUFFER && out[0].1.len() <= 100_000);
+        assert_eq!(out.iter().flat_map(|(_, w)| w.clone()).collect::<Vec<u8>>(), big);
     }
 
     #[test]

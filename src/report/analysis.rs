@@ -168,6 +168,8 @@ fn assumptions(timeline: &Timeline) -> Vec<String> {
 }
 
 fn text<W: Write>(out: &mut W, timeline: &Timeline, analysis: &Analysis, width: usize) -> io::Result<()> {
+    // Process names, users, messages and file names come from the evidence.
+    let out = &mut crate::report::safe::TerminalLines::new(out);
     let events = &timeline.events;
     writeln!(out, "Severity: {} — {}", analysis.severity.as_str(), analysis.severity.meaning())?;
     match analysis.window {

@@ -68,6 +68,8 @@ pub fn write<W: Write>(
             Ok(())
         }
         InputsFormat::Table => {
+            // File names (archive members) and reasons come from the evidence.
+            let out = &mut crate::report::safe::TerminalLines::new(out);
             let mut rows = vec![[
                 "input",
                 "format",

@@ -44,6 +44,8 @@ pub fn write<W: Write>(
             Ok(())
         }
         InputsFormat::Table => {
+            // Process names and commands come from the evidence.
+            let out = &mut crate::report::safe::TerminalLines::new(out);
             let mut rows =
                 vec![["priority", "application", "environment", "processes", "start with", "health", "from"]
                     .map(String::from)

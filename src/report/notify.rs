@@ -47,7 +47,8 @@ pub fn write<W: Write>(
         Stage::Resolved => facts.resolved(),
     };
     for line in lines {
-        writeln!(out, "{line}")?;
+        // Names and commands come from the evidence; a draft is read in terminals too.
+        writeln!(out, "{}", crate::report::safe::terminal(&line))?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! Machine formats (JSONL, JSON) need none of this: they keep the evidence exactly.
 
 use std::borrow::Cow;
+use std::io::{self, Write};
 
 /// One CSV cell: neutralised against CSV/formula injection (OWASP), then quoted when needed
 /// (RFC 4180: a cell holding `,`, `"`, CR or LF is wrapped in `"` with `"` doubled).
@@ -44,6 +45,57 @@ fn is_plain_number(text: &str) -> bool {
     let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     all_digits(int) && all_digits(frac)
+}
+
+/// A writer of text for a terminal: every line written through it goes through [`terminal`]
+/// (line ends kept), so a whole report can be made safe where it is written. A last line
+/// without a line end is written when the writer is flushed or dropped.
+pub struct TerminalLines<W: Write> {
+    inner: W,
+    line: Vec<u8>,
+}
+
+impl<W: Write> TerminalLines<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        TerminalLines { inner, line: Vec::new() }
+    }
+
+    fn write_line(&mut self) -> io::Result<()> {
+        let newline = self.line.last() == Some(&b'\n');
+        let body = &self.line[..self.line.len() - usize::from(newline)];
+        self.inner.write_all(terminal(&String::from_utf8_lossy(body)).as_bytes())?;
+        if newline {
+            self.inner.write_all(b"\n")?;
+        }
+        self.line.clear();
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for TerminalLines<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        for chunk in buf.split_inclusive(|&b| b == b'\n') {
+            self.line.extend_from_slice(chunk);
+            if chunk.ends_with(b"\n") {
+                self.write_line()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.line.is_empty() {
+            self.write_line()?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for TerminalLines<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
 }
 
 /// Text for a terminal: escape sequences and control characters removed, so that log text
@@ -150,10 +202,16 @@ fn skip_string(chars: &[char], body: usize) -> usize {
 /// - At the start of a line (after any spaces): `+`, `-`, `=` (lists, thematic breaks, setext
 ///   headings) and the `.` or `)` after leading digits (ordered lists: `1\.`).
 ///
+/// - First, escape sequences and control characters are removed as [`terminal`] removes them
+///   (line by line), since a report is read in terminals too.
+///
 /// Newlines are kept (each line is escaped as a line start); a caller putting the text in a
 /// table cell must replace them itself. Platform post-processing outside Markdown (GitHub
 /// `@mention` or `#123` references) is not prevented.
 pub fn markdown(text: &str) -> String {
+    // A report is read in terminals too (`cat report.md`): no escape sequences, line by line.
+    let visible: Vec<Cow<'_, str>> = text.split('\n').map(terminal).collect();
+    let text = visible.join("\n");
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let mut line_start = true;
     let mut leading_digits = false;
@@ -298,5 +356,22 @@ mod tests {
         assert_eq!(markdown("text\n==="), "text\n\\===");
         assert_eq!(markdown("> quote"), "\\> quote");
         assert_eq!(markdown("2026-02-17"), "2026-02-17");
+    }
+
+    #[test]
+    fn markdown_drops_terminal_escapes_and_keeps_lines() {
+        let text = "alice\u{1b}]52;c;cm0gLXJmIH4=\u{7}\u{1b}[2J\n= x";
+        assert_eq!(markdown(text), "alice\n\\= x");
+    }
+
+    #[test]
+    fn terminal_lines_clean_every_line_and_keep_line_ends() {
+        let mut out = Vec::new();
+        {
+            let mut w = TerminalLines::new(&mut out);
+            w.write_all(b"a\x1b]52;c;eA==\x07b\nsplit \x1b[2").unwrap();
+            w.write_all(b"Jhere\nlast \x1b[31mred").unwrap();
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "ab\nsplit here\nlast red");
     }
 }

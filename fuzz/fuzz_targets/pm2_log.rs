@@ -1,0 +1,8 @@
+//! The pm2_log parser (`Format::Pm2Log`) on arbitrary bytes.
+#![no_main]
+
+use postmortem_parsers::{fuzzing::parse_bytes, Format};
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    parse_bytes(Format::Pm2Log, data);
+});
