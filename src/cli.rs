@@ -836,7 +836,14 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
             .map_err(|e| usage(format!("--grep is not a valid regular expression: {e}")))?,
     };
     let file = inventory_file(&args.evidence)?;
-    let timeline = build(&args.evidence, Retention::All, false)?;
+    // Events of other sources are never shown: not kept (unless --app needs the ecosystem
+    // files' events to know the applications).
+    let retention = if args.source.is_empty() || args.app.is_some() {
+        Retention::All
+    } else {
+        Retention::OnlySources(args.source.clone().into())
+    };
+    let timeline = build(&args.evidence, retention, false)?;
     if !timeline.has_usable_evidence() {
         return Ok(no_evidence());
     }

@@ -96,3 +96,28 @@ fn a_process_seen_only_in_lines_not_kept_still_makes_the_inventory() {
         ("2026-02-17T14:00:00+00:00".into(), "2026-02-17T14:00:01+00:00".into())
     );
 }
+
+/// `timeline --source S` keeps only S's records: its events (times, order, every field) are
+/// exactly those of the whole timeline with source S, for every source of every sample.
+#[test]
+fn keeping_only_some_sources_changes_none_of_their_events() {
+    for bundle in bundles() {
+        let build = |retention| {
+            let load = LoadOptions { retention, ..LoadOptions::default() };
+            postmortem::timeline::build(std::slice::from_ref(&bundle), &load, &TimeOptions::default())
+        };
+        let all = build(Retention::All);
+        let mut sources: Vec<&str> = all.events.iter().map(|e| e.source).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        for source in sources {
+            let only = build(Retention::OnlySources(vec![source.to_string()].into()));
+            let json = |events: Vec<&postmortem::event::Event>| -> Vec<String> {
+                events.iter().map(|e| serde_json::to_string(e).unwrap()).collect()
+            };
+            let want = json(all.events.iter().filter(|e| e.source == source).collect());
+            let got = json(only.events.iter().filter(|e| e.source == source).collect());
+            assert_eq!(got, want, "{} --source {source}", bundle.display());
+        }
+    }
+}

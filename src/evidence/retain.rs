@@ -1,6 +1,6 @@
 //! Which parsed records an input keeps as events.
 //!
-//! `timeline` keeps every event. `analyze`, `batch`, `notify`, `inventory` and `inputs` keep
+//! `timeline` keeps every event (of the sources asked for with `--source`). `analyze`, `batch`, `notify`, `inventory` and `inputs` keep
 //! only those their rules and reports can look at: the high-volume kinds nothing reads one
 //! by one (see `analysis::interest`) are counted, and their times folded into the input's
 //! [`TimeDigest`](crate::clock::TimeDigest), so spans and time assumptions stay exact while
@@ -16,6 +16,8 @@ pub enum Retention {
     All,
     /// Records of these (source, kind) pairs are counted, not kept.
     Except(Arc<[(&'static str, &'static str)]>),
+    /// Only records of these sources are kept (`timeline --source`).
+    OnlySources(Arc<[String]>),
 }
 
 impl Retention {
@@ -24,6 +26,7 @@ impl Retention {
         match self {
             Retention::All => true,
             Retention::Except(pairs) => !pairs.iter().any(|&(s, k)| s == source && k == kind),
+            Retention::OnlySources(sources) => sources.iter().any(|s| s == source),
         }
     }
 }
