@@ -139,18 +139,33 @@ fn program(words: &[String]) -> (&[String], bool) {
 }
 
 /// The index of the first word at or after `i` that is not an option (`--` ends options);
-/// options in `with_value` take the next word too.
+/// options in `with_value` take the next word too, also as the last of a cluster of short
+/// options (`sudo -iu deploy pm2 …`: `-i -u deploy`).
 fn skip_options(words: &[String], mut i: usize, with_value: &[&str]) -> usize {
     while let Some(opt) = words.get(i).filter(|o| o.starts_with('-')) {
         i += 1;
         if opt == "--" {
             break;
         }
-        if with_value.contains(&opt.as_str()) {
+        if with_value.contains(&opt.as_str()) || cluster_ends_with_value(opt, with_value) {
             i += 1;
         }
     }
     i
+}
+
+/// Whether `-abc` is a cluster of short options whose value is the next word: its first
+/// letter that takes a value is its last letter (an earlier one takes the rest as its value).
+fn cluster_ends_with_value(opt: &str, with_value: &[&str]) -> bool {
+    let Some(letters) = opt.strip_prefix('-').filter(|l| l.len() > 1 && !l.starts_with('-')) else {
+        return false;
+    };
+    let takes_value =
+        |c: char| with_value.iter().any(|v| v.strip_prefix('-') == Some(c.encode_utf8(&mut [0; 4])));
+    match letters.char_indices().find(|&(_, c)| takes_value(c)) {
+        Some((at, c)) => at + c.len_utf8() == letters.len(),
+        None => false,
+    }
 }
 
 /// `NAME=value` (a shell variable assignment before a command).
@@ -206,6 +221,12 @@ mod tests {
     #[test]
     fn all_actions() {
         assert_eq!(pm2_all_action("sudo -u x pm2 del all || true"), Some("delete"));
+        // Clustered short options: the value of the last one is the next word.
+        assert_eq!(pm2_all_action("sudo -iu deploy pm2 stop all"), Some("stop"));
+        assert_eq!(pm2_all_action("sudo -Hu deploy -- pm2 delete all"), Some("delete"));
+        // `-udeploy`: the value is attached, the next word is the program.
+        assert_eq!(pm2_all_action("sudo -udeploy pm2 restart all"), Some("restart"));
+        assert!(runs_pm2("sudo -iu deploy pm2 list"));
         assert_eq!(pm2_all_action("npm ci && pm2 kill"), Some("kill"));
         assert_eq!(pm2_all_action("pm2 restart api"), None);
         // The runbook's filtered form is not an all-apps delete; the unfiltered one is.
