@@ -314,25 +314,13 @@ impl Inventory {
     /// in the evidence, then inference from every process name the evidence mentions (the
     /// events', and those of the records not kept as events).
     pub fn for_timeline(file: Option<Inventory>, timeline: &Timeline) -> Inventory {
+        let events = &timeline.events;
         let not_kept = timeline.bundles.iter().flat_map(|b| &b.inputs).flat_map(|i| &i.processes_not_kept);
-        Inventory::for_events_and(file, &timeline.events, not_kept.map(String::as_str))
-    }
-
-    /// The inventory of events alone (see [`Inventory::for_timeline`]).
-    pub fn for_events(file: Option<Inventory>, events: &[Event]) -> Inventory {
-        Inventory::for_events_and(file, events, std::iter::empty())
-    }
-
-    fn for_events_and<'a>(
-        file: Option<Inventory>,
-        events: &'a [Event],
-        more_names: impl Iterator<Item = &'a str>,
-    ) -> Inventory {
         let mut seen: Vec<&str> = events
             .iter()
             .filter(|e| e.kind != ecosystem::ECOSYSTEM_APP)
             .filter_map(|e| e.process.as_deref())
-            .chain(more_names)
+            .chain(not_kept.map(String::as_str))
             .collect();
         seen.sort_unstable();
         seen.dedup();

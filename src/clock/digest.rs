@@ -87,6 +87,9 @@ pub struct Group {
     pub shift: i32,
     /// Per boot, the record that dates that boot earliest.
     pub boot_stamps: Vec<BootStamp>,
+    /// `order` of `min` and of `max`, kept so that each record is compared, not re-read.
+    min_at: NaiveDateTime,
+    max_at: NaiveDateTime,
 }
 
 /// The folded times of an input's events that were not kept.
@@ -142,16 +145,18 @@ impl TimeDigest {
                 max: raw,
                 shift,
                 boot_stamps: Vec::new(),
+                min_at: at,
+                max_at: at,
             });
             self.current = Some((key, group));
         }
         let Some((_, group)) = self.current.as_mut() else { return };
         group.lines = group.lines.merge(Lines { first: line, last: line, count: 1 });
-        if order(&raw) < order(&group.min) {
-            group.min = raw;
+        if at < group.min_at {
+            (group.min, group.min_at) = (raw, at);
         }
-        if order(&raw) > order(&group.max) {
-            group.max = raw;
+        if at > group.max_at {
+            (group.max, group.max_at) = (raw, at);
         }
         if let Some((monotonic_us, boot_id)) = boot {
             let boot_at = at - Duration::microseconds(monotonic_us);
@@ -179,11 +184,6 @@ impl TimeDigest {
     pub fn groups(&mut self) -> impl Iterator<Item = &Group> {
         self.flush();
         self.groups.values()
-    }
-
-    /// Whether nothing was folded.
-    pub fn is_empty(&self) -> bool {
-        self.groups.is_empty() && self.current.is_none()
     }
 }
 
