@@ -53,13 +53,27 @@ fn bundles() -> Vec<PathBuf> {
     dirs
 }
 
+/// The real public logs of `../shared/corpus` (sshd brute force, syslog of many programs,
+/// plaso's odd shapes): background lines the samples have few of.
+fn corpus() -> Vec<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let mut dirs: Vec<PathBuf> = ["loghub-linux", "loghub-openssh", "plaso", "lnav", "beats"]
+        .iter()
+        .map(|d| root.join(d))
+        .filter(|d| d.is_dir())
+        .collect();
+    assert!(!dirs.is_empty(), "the public corpus is next to the repository: {}", root.display());
+    dirs.sort();
+    dirs
+}
+
 #[test]
 fn every_sample_reports_the_same_with_only_the_events_analysis_reads() {
     let rules = analysis::rules::load(&[]).unwrap();
     let mut dropped_somewhere = false;
     let bundles = bundles();
     assert!(bundles.len() >= 17, "samples and confusers: {bundles:?}");
-    for bundle in bundles {
+    for bundle in bundles.into_iter().chain(corpus()) {
         let (all, kept_all) = reports(&bundle, Retention::All);
         let (some, kept_some) = reports(&bundle, interest::retention(&rules));
         for (a, b) in all.iter().zip(&some) {

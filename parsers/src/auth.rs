@@ -79,10 +79,10 @@ use std::borrow::Cow;
 
 use nom::{
     branch::alt,
-    bytes::complete::{tag, take_till, take_till1, take_while1, take_while_m_n},
+    bytes::complete::{tag, take_till, take_till1, take_while1},
     character::complete::{char, digit1, space0},
     combinator::{eof, map_res, opt, recognize, rest},
-    sequence::{delimited, pair, preceded, terminated, tuple},
+    sequence::{delimited, pair, preceded, terminated},
     IResult,
 };
 
@@ -177,6 +177,7 @@ pub struct AuthEvent<'a> {
 }
 
 impl<'a> AuthEvent<'a> {
+    #[inline(always)]
     fn new(kind: &'static str) -> Self {
         AuthEvent { kind, user: None, fields: std::array::from_fn(|_| None), len: 0 }
     }
@@ -206,6 +207,7 @@ impl<'a> AuthEvent<'a> {
         self.fields().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
+    #[inline(always)]
     fn push(mut self, key: &'static str, value: FieldValue<'a>) -> Self {
         if self.len < MAX_FIELDS {
             self.fields[self.len] = Some((key, value));
@@ -214,6 +216,7 @@ impl<'a> AuthEvent<'a> {
         self
     }
 
+    #[inline(always)]
     fn push_front(mut self, key: &'static str, value: FieldValue<'a>) -> Self {
         if self.len < MAX_FIELDS {
             self.fields[..=self.len].rotate_right(1);
@@ -223,15 +226,18 @@ impl<'a> AuthEvent<'a> {
         self
     }
 
+    #[inline(always)]
     fn user(mut self, user: &'a str) -> Self {
         self.user = (!user.is_empty()).then_some(user);
         self
     }
 
+    #[inline(always)]
     fn str(self, key: &'static str, value: &'a str) -> Self {
         self.push(key, FieldValue::Str(Cow::Borrowed(value)))
     }
 
+    #[inline(always)]
     fn opt_str(self, key: &'static str, value: Option<&'a str>) -> Self {
         match value {
             Some(v) if !v.is_empty() => self.str(key, v),
@@ -239,10 +245,12 @@ impl<'a> AuthEvent<'a> {
         }
     }
 
+    #[inline(always)]
     fn int(self, key: &'static str, value: i64) -> Self {
         self.push(key, FieldValue::Int(value))
     }
 
+    #[inline(always)]
     fn opt_int(self, key: &'static str, value: Option<i64>) -> Self {
         match value {
             Some(v) => self.int(key, v),
@@ -393,15 +401,31 @@ fn addr(input: &str) -> Res<'_, &str> {
     alt((ipv4, ipv6))(input)
 }
 
-/// `1*3DIGIT 3("." 1*3DIGIT)`, not followed by another digit or dot.
+/// `1*3DIGIT 3("." 1*3DIGIT)`, not followed by another digit or dot. A byte loop: every
+/// sshd line goes through here, often several times (see [`user_addr_port`]).
 fn ipv4(input: &str) -> Res<'_, &str> {
-    let octet = || take_while_m_n(1, 3, |c: char| c.is_ascii_digit());
-    let (rest, a) =
-        recognize(tuple((octet(), char('.'), octet(), char('.'), octet(), char('.'), octet())))(input)?;
-    if rest.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+    let b = input.as_bytes();
+    let mut i = 0;
+    for octet in 0..4 {
+        if octet > 0 {
+            if b.get(i) != Some(&b'.') {
+                return fail(input);
+            }
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && i - start < 3 && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start {
+            return fail(input);
+        }
+    }
+    if b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'.') {
         return fail(input);
     }
-    Ok((rest, a))
+    // ASCII digits and dots up to `i`: a char boundary.
+    Ok((&input[i..], &input[..i]))
 }
 
 /// The longest run of hex digits, `:` and `.` that is an IPv6 address (a `:` right after it,
@@ -428,8 +452,10 @@ fn addr_port(input: &str) -> Res<'_, (&str, i64)> {
 /// `USER " from " ADDR`: the user is everything before the last ` from ` that is followed
 /// by an address, so user names may contain anything, even ` from `.
 fn user_from(input: &str) -> Res<'_, (&str, &str)> {
+    static FROM: std::sync::LazyLock<memchr::memmem::FinderRev<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::FinderRev::new(" from "));
     let mut end = input.len();
-    while let Some(pos) = input[..end].rfind(" from ") {
+    while let Some(pos) = FROM.rfind(&input.as_bytes()[..end]) {
         if let Ok((rest, a)) = addr(&input[pos + 6..]) {
             if rest.is_empty() || rest.starts_with(' ') || rest.starts_with(':') {
                 return Ok((rest, (&input[..pos], a)));

@@ -38,6 +38,6 @@ pub mod workflow_file;
 
 pub use format::Format;
 pub use record::{
-    parse_in_two, parse_text, split_lines, FieldValue, FileOffset, LineClass, LineCounts, LineParser,
-    RawTime, Record, Sink, Unparsed,
+    parse_in_two, parse_text, split_lines, FieldValue, FileOffset, Glimpse, LineClass, LineCounts,
+    LineParser, RawTime, Record, Sink, Unparsed,
 };

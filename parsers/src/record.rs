@@ -10,6 +10,7 @@
 //! well-formed line allocates only the record's small field vector.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
@@ -281,6 +282,16 @@ pub struct Unparsed {
 pub struct Sink<'a> {
     /// Records completed so far, in the order they were pushed.
     pub records: Vec<Record<'a>>,
+    /// Records of skimmed kinds (see [`Sink::skimming`]), in the order they were pushed;
+    /// each knows how many `records` came before it.
+    pub glimpses: Vec<Glimpse<'a>>,
+    /// The (source, kind) pairs the consumer only counts; parsers may hand them over as
+    /// [`Glimpse`]s instead of building whole records. Empty: every record is wanted.
+    skimmed: Arc<[(&'static str, &'static str)]>,
+    /// `skims` answers by (source, kind) identity: a parser asks with a few constants.
+    skim_cache: Vec<(KindKey, bool)>,
+    /// The last record pushed was a glimpse (continuation lines after it are its own).
+    last_glimpsed: bool,
     /// Lines that could not be understood.
     pub unparsed: Vec<Unparsed>,
     /// Continuation lines that arrived before any record of this sink: they continue the
@@ -290,15 +301,76 @@ pub struct Sink<'a> {
     pub counts: LineCounts,
 }
 
+/// The identity of a (source, kind) pair of `&'static str` constants: addresses and lengths.
+type KindKey = (usize, usize, usize, usize);
+
+/// What a consumer needs of a record it only counts: where it is, when, what, and which PM2
+/// process it names. Building a [`Record`] (fields, message, moves) costs several times more
+/// than parsing the time, so a parser that knows a line's kind early hands this over instead
+/// when the consumer skims that kind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Glimpse<'a> {
+    /// 1-based physical line where the record starts.
+    pub line: u64,
+    /// The time as written.
+    pub time: RawTime,
+    /// Evidence source id.
+    pub source: &'static str,
+    /// Event kind.
+    pub kind: &'static str,
+    /// The PM2 app name the record is about, if any.
+    pub process: Option<Cow<'a, str>>,
+    /// How many of the sink's `records` were pushed before this one (the consumer reads both
+    /// lists in push order).
+    pub after: usize,
+}
+
 impl<'a> Sink<'a> {
     /// A new, empty sink.
     pub fn new() -> Self {
         Sink::default()
     }
 
+    /// A new sink whose consumer only counts records of the `skimmed` (source, kind) pairs.
+    pub fn skimming(skimmed: Arc<[(&'static str, &'static str)]>) -> Self {
+        Sink { skimmed, ..Sink::default() }
+    }
+
+    /// Whether the consumer only counts records of `source` and `kind`: the parser may then
+    /// call [`Sink::glimpse`] instead of [`Sink::event`].
+    pub fn skims(&mut self, source: &'static str, kind: &'static str) -> bool {
+        if self.skimmed.is_empty() {
+            return false;
+        }
+        let key: KindKey = (source.as_ptr() as usize, source.len(), kind.as_ptr() as usize, kind.len());
+        if let Some(&(_, skims)) = self.skim_cache.iter().find(|(k, _)| *k == key) {
+            return skims;
+        }
+        let skims = self.skimmed.iter().any(|&(s, k)| s == source && k == kind);
+        self.skim_cache.push((key, skims));
+        skims
+    }
+
+    /// The line starts a record of a skimmed kind (see [`Sink::skims`]), given as a glimpse.
+    /// Continuation lines after it are counted and dropped with it.
+    pub fn glimpse(
+        &mut self,
+        line: u64,
+        time: RawTime,
+        source: &'static str,
+        kind: &'static str,
+        process: Option<Cow<'a, str>>,
+    ) {
+        self.counts.events += 1;
+        self.last_glimpsed = true;
+        let after = self.records.len();
+        self.glimpses.push(Glimpse { line, time, source, kind, process, after });
+    }
+
     /// The line starts `record`.
     pub fn event(&mut self, record: Record<'a>) {
         self.counts.events += 1;
+        self.last_glimpsed = false;
         self.records.push(record);
     }
 
@@ -309,6 +381,7 @@ impl<'a> Sink<'a> {
 
     /// Pushes a record whose line was already counted by [`Sink::event_pending`].
     pub fn push_pending(&mut self, record: Record<'a>) {
+        self.last_glimpsed = false;
         self.records.push(record);
     }
 
@@ -316,6 +389,10 @@ impl<'a> Sink<'a> {
     /// over to the caller, who attaches it to the previous chunk's last record.
     pub fn continuation(&mut self, text: impl Into<Cow<'a, str>>) {
         self.counts.continuation += 1;
+        if self.last_glimpsed {
+            // The glimpsed record's own line: counted, and dropped with it.
+            return;
+        }
         match self.records.last_mut() {
             Some(last) => last.continuation.push(text.into()),
             None => self.carried_continuation.push(text.into()),
@@ -410,6 +487,27 @@ mod tests {
         assert_eq!(split_lines("a\n").collect::<Vec<_>>(), ["a"]);
         assert_eq!(split_lines("a\r\n\nb").collect::<Vec<_>>(), ["a", "", "b"]);
         assert_eq!(split_lines("\n").collect::<Vec<_>>(), [""]);
+    }
+
+    #[test]
+    fn glimpses_keep_their_place_and_their_continuation_lines() {
+        let skimmed: Arc<[(&'static str, &'static str)]> = Arc::from([("auth", "ssh-failed")]);
+        let mut sink = Sink::skimming(skimmed);
+        assert!(sink.skims("auth", "ssh-failed"));
+        assert!(!sink.skims("auth", "ssh-login"));
+        assert!(sink.skims("auth", "ssh-failed"), "the cached answer is the same");
+        sink.event(Record::new(1, RawTime::None, "auth", "ssh-login", "a"));
+        sink.glimpse(2, RawTime::None, "auth", "ssh-failed", None);
+        sink.continuation("belongs to line 2, dropped with it");
+        sink.event(Record::new(4, RawTime::None, "auth", "ssh-login", "b"));
+        sink.continuation("belongs to line 4");
+        assert_eq!(sink.glimpses.len(), 1);
+        assert_eq!((sink.glimpses[0].line, sink.glimpses[0].after), (2, 1));
+        assert!(sink.records[0].continuation.is_empty());
+        assert_eq!(sink.records[1].continuation, ["belongs to line 4"]);
+        assert_eq!(sink.counts.events, 3);
+        assert_eq!(sink.counts.total(), 5);
+        assert!(!Sink::new().skims("auth", "ssh-failed"), "a plain sink skims nothing");
     }
 
     #[test]

@@ -65,9 +65,9 @@ use nom::{
 
 use crate::auth::{self, AuthEvent};
 use crate::kernel::{self, OomAssembler};
-use crate::messages;
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
 use crate::timefmt::{bsd_timestamp, iso_datetime, month_abbrev};
+use crate::{messages, systemd};
 
 /// `message`: a syslog record with no more specific meaning.
 pub const MESSAGE: &str = "message";
@@ -173,6 +173,16 @@ impl SyslogParser {
             }
         }
         self.flush_sudo(sink);
+        if !embedded {
+            if let Some((source, kind)) = quick_kind(&h, &ev) {
+                if sink.skims(source, kind) {
+                    self.seen_record = true;
+                    self.last_kernel = false;
+                    sink.glimpse(line_no, h.time, source, kind, None);
+                    return;
+                }
+            }
+        }
         let mut rec = build(line_no, h, ev);
         self.seen_record = true;
         self.last_kernel = rec.source == SOURCE_KERNEL;
@@ -239,6 +249,25 @@ fn classify_body<'a>(ident: &str, body: &'a str) -> Option<Body<'a>> {
         return Some(Body::Repeated(count, inner, ev));
     }
     auth::classify(ident, body).map(Body::Auth)
+}
+
+/// The (source, kind) [`build`] gives a header and its classified body, when it is known
+/// without building the record: an authentication event that is not sudo's (sudo records
+/// wait for a continuation line), or a plain message of a program no other classifier
+/// claims. `None` for kernel lines (the OOM assembler reads them all) and anything else.
+fn quick_kind(h: &Header<'_>, ev: &Option<Body<'_>>) -> Option<(&'static str, &'static str)> {
+    let ident = h.ident?;
+    if ident == "kernel" {
+        return None;
+    }
+    match ev {
+        Some(Body::Auth(ev)) if !matches!(ev.kind, auth::SUDO | auth::SUDO_FAILED | auth::SUDO_DENIED) => {
+            Some((SOURCE_AUTH, ev.kind))
+        }
+        Some(_) => None,
+        None if systemd::is_systemd_ident(ident) || kernel::has_no_space(h.body) => None,
+        None => Some((SOURCE_SYSLOG, MESSAGE)),
+    }
 }
 
 /// The record for a header and its classified body.
@@ -507,14 +536,41 @@ fn pid(input: &str) -> Res<'_, u64> {
 }
 
 /// `name ["[" pid "]" [SP "<" asl-level ">"]] [":"]`, followed by SP or the end.
+///
+/// Written over bytes (every line's tag, and every host token, goes through here): `name` is
+/// one or more characters other than SP, `[` and `:`; a `[…]` that is not a `u64` is not a
+/// pid and stays in the input (then nothing but SP or the end may follow the name).
 fn simple_tag(input: &str) -> Res<'_, Tag<'_>> {
-    let (input, name) = tag_name(input)?;
-    let (input, pid) = opt(pid)(input)?;
-    let (input, level) =
-        if pid.is_some() { opt(preceded(char(' '), asl_level))(input)? } else { (input, None) };
-    let (input, colon) = opt(char(':'))(input)?;
-    let (input, _) = peek(alt((eof, tag(" "))))(input)?;
-    Ok((input, Tag { name, pid, level, colon: colon.is_some() }))
+    let b = input.as_bytes();
+    let name_len = memchr::memchr3(b' ', b'[', b':', b).unwrap_or(b.len());
+    if name_len == 0 {
+        return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::TakeWhile1)));
+    }
+    // Every index below follows an ASCII byte: char boundaries.
+    let mut at = name_len;
+    let mut pid = None;
+    if b.get(at) == Some(&b'[') {
+        let digits = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 && b.get(at + 1 + digits) == Some(&b']') {
+            if let Ok(p) = input[at + 1..at + 1 + digits].parse::<u64>() {
+                pid = Some(p);
+                at += digits + 2;
+            }
+        }
+    }
+    let mut level = None;
+    if pid.is_some() && b.get(at) == Some(&b' ') {
+        if let Ok((rest, l)) = asl_level(&input[at + 1..]) {
+            level = Some(l);
+            at = input.len() - rest.len();
+        }
+    }
+    let colon = b.get(at) == Some(&b':');
+    at += colon as usize;
+    if at < b.len() && b[at] != b' ' {
+        return Err(nom::Err::Error(nom::error::Error::new(&input[at..], nom::error::ErrorKind::Tag)));
+    }
+    Ok((&input[at..], Tag { name: &input[..name_len], pid, level, colon }))
 }
 
 /// The two tags with a space: `syslogd 1.4.1:` and `-- root[2421]:`.
@@ -727,6 +783,43 @@ fn next_embedded(line: &str, from: usize) -> Option<(usize, Option<usize>)> {
 mod tests {
     use super::*;
     use chrono::NaiveTime;
+    use proptest::prelude::*;
+
+    /// The combinator grammar the byte-level [`simple_tag`] replaced, as its specification.
+    fn simple_tag_combinators(input: &str) -> Res<'_, Tag<'_>> {
+        let (input, name) = tag_name(input)?;
+        let (input, pid) = opt(pid)(input)?;
+        let (input, level) =
+            if pid.is_some() { opt(preceded(char(' '), asl_level))(input)? } else { (input, None) };
+        let (input, colon) = opt(char(':'))(input)?;
+        let (input, _) = peek(alt((eof, tag(" "))))(input)?;
+        Ok((input, Tag { name, pid, level, colon: colon.is_some() }))
+    }
+
+    fn pid(input: &str) -> Res<'_, u64> {
+        delimited(char('['), map_res(digit1, str::parse::<u64>), char(']'))(input)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn simple_tag_is_the_combinator_grammar(
+            text in proptest::collection::vec(
+                prop_oneof![
+                    Just("sshd"), Just("CRON"), Just("[123]"), Just("[99999999999999999999]"),
+                    Just("[x]"), Just(":"), Just(" "), Just(" <Notice>"), Just(" <Bogus>"),
+                    Just("é"), Just("["), Just("]"), Just("0"), Just("msg"),
+                ],
+                1..6,
+            ).prop_map(|v| v.concat())
+        ) {
+            let got = simple_tag(&text).ok().map(|(rest, t)| (rest, t.name, t.pid, t.level, t.colon));
+            let want =
+                simple_tag_combinators(&text).ok().map(|(rest, t)| (rest, t.name, t.pid, t.level, t.colon));
+            prop_assert_eq!(got, want);
+        }
+    }
 
     fn hms(h: u32, m: u32, s: u32) -> NaiveTime {
         NaiveTime::from_hms_opt(h, m, s).unwrap()

@@ -21,7 +21,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use postmortem_parsers::sniff::{sniff, SNIFF_BYTES};
-use postmortem_parsers::{split_lines, FieldValue, Format, LineCounts, LineParser, RawTime, Record, Sink};
+use postmortem_parsers::{
+    split_lines, FieldValue, Format, Glimpse, LineCounts, LineParser, RawTime, Record, Sink,
+};
 use rayon::prelude::*;
 
 use crate::clock::{BootStamp, TimeDigest, YearTracker};
@@ -209,12 +211,33 @@ impl Input {
             let boot_id = record.field("boot_id").and_then(FieldValue::as_str);
             self.digest.observe(record.time, record.line, shift, monotonic().map(|us| (us, boot_id)));
             if let Some(process) = record.process.as_deref() {
-                if !self.processes_not_kept.iter().any(|p| p == process) {
-                    self.processes_not_kept.push(process.to_string());
-                }
+                self.remember_process(process);
             }
         }
         self.last_kept
+    }
+
+    /// Takes one glimpsed record (a kind the retention skims): counted, its year observed,
+    /// its time folded into the digest, its process remembered — what [`Input::take`] does
+    /// with a record it does not keep.
+    fn take_glimpse(&mut self, glimpse: Glimpse<'_>) {
+        self.event_count += 1;
+        let shift = match glimpse.time {
+            RawTime::NoYear { month, day, .. } => self.years.observe(month, day),
+            _ => 0,
+        };
+        self.last_kept = false;
+        self.digest.observe(glimpse.time, glimpse.line, shift, None);
+        if let Some(process) = glimpse.process.as_deref() {
+            self.remember_process(process);
+        }
+    }
+
+    /// Remembers the PM2 process name of a record not kept.
+    fn remember_process(&mut self, process: &str) {
+        if !self.processes_not_kept.iter().any(|p| p == process) {
+            self.processes_not_kept.push(process.to_string());
+        }
     }
 
     fn skipped(file: String, reason: String) -> Input {
@@ -439,7 +462,7 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
         };
         let text = decode(window);
         let room = MAX_UNPARSED_KEPT.saturating_sub(input.unparsed.len());
-        let parsed = parse_window(parser.as_mut(), first_line, &text, room, options.raw_lines);
+        let parsed = parse_window(parser.as_mut(), first_line, &text, room, options);
         absorb(parsed, input, &provenance, &options.retention);
     }
     match &mut parser {
@@ -504,13 +527,13 @@ fn parse_window<'t>(
     first_line: u64,
     text: &'t str,
     room: usize,
-    raw_lines: bool,
+    options: &LoadOptions,
 ) -> ParsedWindow<'t> {
-    let mut sink = Sink::new();
+    let mut sink = Sink::skimming(options.retention.skimmed());
     let mut unparsed_texts = Vec::new();
     let mut raw = RawLines { first_line, lines: Vec::new() };
     for (i, line) in split_lines(text).enumerate() {
-        if raw_lines {
+        if options.raw_lines {
             raw.lines.push(line);
         }
         let before = sink.unparsed.len();
@@ -553,7 +576,7 @@ fn parse_in_parallel(
             .par_iter()
             .map(|(first_line, text)| {
                 let mut parser = format.parser(&file);
-                parse_window(parser.as_mut(), *first_line, text, room, options.raw_lines)
+                parse_window(parser.as_mut(), *first_line, text, room, options)
             })
             .collect();
         for window in parsed {
@@ -578,7 +601,13 @@ fn absorb(parsed: ParsedWindow<'_>, input: &mut Input, provenance: &Arc<Provenan
         reason: u.reason,
         text: texts.next().unwrap_or_default(),
     }));
-    for record in sink.records {
+    // Records and glimpses, in the order the parser pushed them (the year rule and the digest
+    // see every record in that order).
+    let mut glimpses = sink.glimpses.into_iter().peekable();
+    for (i, record) in sink.records.into_iter().enumerate() {
+        while let Some(glimpse) = glimpses.next_if(|g| g.after <= i) {
+            input.take_glimpse(glimpse);
+        }
         let line = raw.get(record.line);
         if input.take(record, provenance, retention) {
             if let (Some(event), Some(line)) = (input.events.last_mut(), line) {
@@ -586,6 +615,7 @@ fn absorb(parsed: ParsedWindow<'_>, input: &mut Input, provenance: &Arc<Provenan
             }
         }
     }
+    glimpses.for_each(|glimpse| input.take_glimpse(glimpse));
 }
 
 /// The physical lines of the window being read, when raw lines are kept.

@@ -21,6 +21,15 @@ pub enum Retention {
 }
 
 impl Retention {
+    /// The (source, kind) pairs parsers may hand over as glimpses (see
+    /// `postmortem_parsers::Sink::skimming`): those counted, not kept.
+    pub fn skimmed(&self) -> Arc<[(&'static str, &'static str)]> {
+        match self {
+            Retention::Except(pairs) => Arc::clone(pairs),
+            Retention::All | Retention::OnlySources(_) => Arc::from([]),
+        }
+    }
+
     /// Whether a record of `source` and `kind` is kept as an event.
     pub fn keeps(&self, source: &str, kind: &str) -> bool {
         match self {
