@@ -7,17 +7,18 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use postmortem::analysis::{interest, rules};
 use postmortem::clock::TimeOptions;
 use postmortem::evidence::LoadOptions;
-use postmortem_parsers::{parse_text, Format};
+use postmortem_parsers::{parse_text, split_lines, Format, Sink};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// About `size` bytes of the file's lines, repeated.
+/// About `size` bytes of the file's lines (under the repository), repeated.
 fn repeated(rel: &str, size: usize) -> String {
-    let text = std::fs::read_to_string(root().join("samples").join(rel)).expect("sample file");
+    let text = std::fs::read_to_string(root().join(rel)).expect("sample file");
     let mut out = String::with_capacity(size + text.len());
     while out.len() < size {
         out.push_str(&text);
@@ -30,12 +31,17 @@ fn repeated(rel: &str, size: usize) -> String {
 
 fn parsers(c: &mut Criterion) {
     let cases = [
-        ("syslog-auth", Format::Syslog, "2026-02-17-pm2-delete-all/var/log/auth.log"),
-        ("syslog-kern-oom", Format::Syslog, "2026-03-10-oom-killer/var/log/kern.log"),
-        ("pm2-log", Format::Pm2Log, "2026-02-17-pm2-delete-all/pm2/pm2.log"),
-        ("journal", Format::Journal, "2026-03-10-oom-killer/commands/journalctl.txt"),
-        ("nginx-access", Format::Nginx, "2026-02-17-pm2-delete-all/var/log/nginx/access.log"),
-        ("ci-log", Format::CiLog, "2026-02-17-pm2-delete-all/ci/deploy-to-test-deploy-to-test-1234.log"),
+        ("syslog-auth", Format::Syslog, "samples/2026-02-17-pm2-delete-all/var/log/auth.log"),
+        ("syslog-sshd-noise", Format::Syslog, SSHD_NOISE),
+        ("syslog-kern-oom", Format::Syslog, "samples/2026-03-10-oom-killer/var/log/kern.log"),
+        ("pm2-log", Format::Pm2Log, "samples/2026-02-17-pm2-delete-all/pm2/pm2.log"),
+        ("journal", Format::Journal, "samples/2026-03-10-oom-killer/commands/journalctl.txt"),
+        ("nginx-access", Format::Nginx, "samples/2026-02-17-pm2-delete-all/var/log/nginx/access.log"),
+        (
+            "ci-log",
+            Format::CiLog,
+            "samples/2026-02-17-pm2-delete-all/ci/deploy-to-test-deploy-to-test-1234.log",
+        ),
     ];
     let mut group = c.benchmark_group("parse");
     for (name, format, rel) in cases {
@@ -49,7 +55,35 @@ fn parsers(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // As `analyze` reads them: records of the kinds no rule reads handed over as glimpses.
+    let skimmed = match interest::retention(&rules::load(&[]).expect("embedded rules")) {
+        postmortem::evidence::Retention::Except(pairs) => pairs,
+        _ => unreachable!("the analysis retention skims background kinds"),
+    };
+    let mut group = c.benchmark_group("skim");
+    for (name, format, rel) in [
+        ("syslog-sshd-noise", Format::Syslog, SSHD_NOISE),
+        ("nginx-access", Format::Nginx, "samples/2026-02-17-pm2-delete-all/var/log/nginx/access.log"),
+    ] {
+        let text = repeated(rel, 4 << 20);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut parser = format.parser(rel);
+                let mut sink = Sink::skimming(skimmed.clone());
+                for (i, line) in split_lines(black_box(&text)).enumerate() {
+                    parser.parse_line(i as u64 + 1, line, &mut sink);
+                }
+                black_box(sink.counts)
+            })
+        });
+    }
+    group.finish();
 }
+
+/// Real sshd brute-force noise (loghub's OpenSSH sample, next to the repository).
+const SSHD_NOISE: &str = "../shared/corpus/loghub-openssh/OpenSSH_2k.log";
 
 fn pipeline(c: &mut Criterion) {
     let sample = root().join("samples/2026-02-17-pm2-delete-all");

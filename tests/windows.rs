@@ -132,3 +132,59 @@ fn parallel_windows_of_a_line_independent_format_change_nothing() {
     assert_eq!(one.2[0], (8, "garbage line 7 that no parser knows".to_string()));
     assert_eq!(one, four);
 }
+
+/// A syslog file read in small windows: parsed speculatively in parallel batches with 4 worker
+/// threads (each window with a resumed parser, kept only when the window before it ended
+/// settled, else parsed again in order) or in order with one thread, every event (sudo records
+/// extended by their `(command continued)` line across a cut, OOM reports folded across a
+/// cut, continuation lines), every count and unparsed line is the same — keeping every event
+/// or only those `analyze` keeps.
+#[test]
+fn parallel_windows_of_syslog_change_nothing() {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut log = String::from("garbage before any record\n    and a header-less line\n");
+    let sources = [
+        "samples/2026-03-10-oom-killer/var/log/kern.log",
+        "samples/2026-02-17-pm2-delete-all/var/log/auth.log",
+        "../shared/corpus/loghub-linux/Linux_2k.log",
+        "../shared/corpus/loghub-openssh/OpenSSH_2k.log",
+    ];
+    for (i, rel) in sources.iter().cycle().take(8).enumerate() {
+        log.push_str(&std::fs::read_to_string(root.join(rel)).unwrap());
+        for j in 0..20 {
+            log.push_str(&format!(
+                "Feb 17 15:55:{j:02} projectium sudo:    alice : TTY=pts/{i} ; PWD=/srv ; USER=root ; COMMAND=/usr/bin/pm2 restart api-{j}\n\
+                 Feb 17 15:55:{j:02} projectium sudo:    alice : (command continued) --update-env\n\
+                 Feb 17 15:55:{j:02} projectium sshd[4{j}]: Failed password for root from 203.0.113.{j} port 4{j} ssh2\n"
+            ));
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("auth.log"), &log).unwrap();
+    let rules = postmortem::analysis::rules::load(&[]).unwrap();
+    for retention in [postmortem::evidence::Retention::All, postmortem::analysis::interest::retention(&rules)]
+    {
+        for window in [700, 4096, 20_000] {
+            let load = LoadOptions { window, retention: retention.clone(), ..LoadOptions::default() };
+            let run = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                pool.install(|| {
+                    let t = timeline::build(&[dir.path().to_path_buf()], &load, &TimeOptions::default());
+                    let input = &t.bundles[0].inputs[0];
+                    assert_eq!(input.format.map(|f| f.id()), Some("syslog"));
+                    let unparsed: Vec<(u64, String)> =
+                        input.unparsed.iter().map(|u| (u.line, u.text.clone())).collect();
+                    let counts = (input.counts, input.event_count, input.span, input.assumptions.clone());
+                    let events: Vec<String> =
+                        t.events.iter().map(|e| serde_json::to_string(e).unwrap()).collect();
+                    (events, format!("{counts:?}"), unparsed)
+                })
+            };
+            let (one, four) = (run(1), run(4));
+            assert!(one.0.iter().any(|e| e.contains("--update-env")), "a sudo record was extended");
+            assert!(one.0.iter().any(|e| e.contains("\"oom-kill\"")), "an OOM report was folded");
+            assert_eq!(one.2.len(), 2, "the garbage lines: {:?}", one.2);
+            assert_eq!(one, four, "window {window}, {retention:?}");
+        }
+    }
+}

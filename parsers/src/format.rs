@@ -268,6 +268,17 @@ impl Format {
         matches!(self, Format::Nginx)
     }
 
+    /// A parser for a window in the middle of an input, as it would be after reading a
+    /// record and settling (see [`LineParser::is_settled`]): `Some` for formats whose windows
+    /// may be parsed in parallel and checked afterwards (line-independent formats, syslog).
+    pub fn resumed_parser(self, path: &str) -> Option<Box<dyn LineParser + Send>> {
+        match self {
+            Format::Syslog => Some(Box::new(crate::syslog::SyslogParser::resumed())),
+            f if f.is_line_independent() => Some(f.parser(path)),
+            _ => None,
+        }
+    }
+
     /// A fresh parser for one input of this format. `path` is the input's path in the bundle
     /// (`/`-separated): some formats take context from it (an app log's process name, a
     /// history file's user, a snapshot's time).

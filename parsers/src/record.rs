@@ -430,6 +430,16 @@ pub trait LineParser {
     fn finish<'a>(&mut self, sink: &mut Sink<'a>) {
         let _ = sink;
     }
+
+    /// True when the parser holds nothing a later line could extend or depend on, so that
+    /// it parses whatever follows exactly as its format's
+    /// [`resumed_parser`](crate::Format::resumed_parser) would. The loader parses later
+    /// windows with resumed parsers in parallel and keeps a window's result only when the
+    /// parser of the window before it ended settled (else it parses that window again, in
+    /// order). `false` (the default) is always correct.
+    fn is_settled(&self) -> bool {
+        false
+    }
 }
 
 /// Feeds a whole text to a parser, splitting lines on `\n` and dropping a trailing `\r`.

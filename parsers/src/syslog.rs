@@ -160,9 +160,22 @@ impl LineParser for SyslogParser {
         self.flush_sudo(sink);
         self.oom.close(sink);
     }
+
+    /// Settled: a record was read, nothing is held back (sudo record, open OOM report) and no
+    /// `<PRI>` header switched on splitting concatenated records. `last_kernel` does not
+    /// matter then: it only routes header-less lines to an open OOM report.
+    fn is_settled(&self) -> bool {
+        self.seen_record && !self.forward && self.pending_sudo.is_none() && !self.oom.is_open()
+    }
 }
 
 impl SyslogParser {
+    /// A parser for a window in the middle of a file: as one that has read a record and
+    /// settled (see [`LineParser::is_settled`]).
+    pub fn resumed() -> Self {
+        SyslogParser { seen_record: true, ..SyslogParser::default() }
+    }
+
     /// Turns a header into a record and makes this line's decision (or, for a record
     /// embedded after the first one on the line, pushes it without counting the line).
     fn emit<'a>(&mut self, line_no: u64, h: Header<'a>, sink: &mut Sink<'a>, embedded: bool) {

@@ -427,11 +427,15 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
     let mut parser = None;
     let provenance = Arc::new(Provenance { file: input.file.clone(), sha256: String::new() });
     while let Some((first_line, window)) = windows.next_window()? {
-        if parser.is_some() && input.format.is_some_and(Format::is_line_independent) && parallel() {
-            // Every window after the first: in parallel batches (the format keeps no state).
-            let window = (first_line, window.to_vec());
-            parse_in_parallel(window, &mut windows, input, options, &provenance)?;
-            break;
+        if let (Some(sequential), Some(format)) = (parser.as_mut(), input.format) {
+            if parallel() && format.resumed_parser(&input.file).is_some() {
+                // Every window after the first: in parallel batches, checked in order.
+                let window = (first_line, window.to_vec());
+                let mut current = std::mem::replace(sequential, format.parser(&input.file));
+                parse_in_parallel(window, &mut windows, input, options, &provenance, &mut current)?;
+                *sequential = current;
+                break;
+            }
         }
         let parser = match &mut parser {
             Some(p) => p,
@@ -545,18 +549,26 @@ fn parse_window<'t>(
     ParsedWindow { sink, unparsed_texts, raw }
 }
 
-/// Parses `first` and the rest of `windows` in parallel batches, each window with a fresh
-/// parser (for formats whose lines are independent), absorbing them in file order: the same
-/// result as reading them in order, in about 1/threads of the time.
+/// Parses `first` and the rest of `windows` in parallel batches, each window speculatively
+/// with a resumed parser (see `Format::resumed_parser`), absorbing them in file order.
+///
+/// A window's speculative result is the one reading in order would give when the parser of
+/// the window before it ended settled (`LineParser::is_settled`; always, for formats whose
+/// lines are independent). When it did not (a record held back across the cut: a sudo line
+/// waiting for its continuation, an open OOM report), the window is parsed again in order by
+/// that parser. `parser` is the parser that read the window before `first`; on return it is
+/// the parser that read the last window (the caller finishes it).
 fn parse_in_parallel(
     first: (u64, Vec<u8>),
     windows: &mut Windows<&mut dyn Read>,
     input: &mut Input,
     options: &LoadOptions,
     provenance: &Arc<Provenance>,
+    parser: &mut Box<dyn LineParser + Send>,
 ) -> std::io::Result<()> {
     let Some(format) = input.format else { return Ok(()) };
     let file = input.file.clone();
+    let settled = |p: &dyn LineParser| format.is_line_independent() || p.is_settled();
     let mut next = Some(first);
     loop {
         let mut batch: Vec<(u64, Vec<u8>)> = next.take().into_iter().collect();
@@ -572,15 +584,23 @@ fn parse_in_parallel(
         let texts: Vec<(u64, std::borrow::Cow<'_, str>)> =
             batch.iter().map(|(n, w)| (*n, decode(w))).collect();
         let room = MAX_UNPARSED_KEPT.saturating_sub(input.unparsed.len());
-        let parsed: Vec<ParsedWindow<'_>> = texts
+        let speculated: Vec<(Box<dyn LineParser + Send>, ParsedWindow<'_>)> = texts
             .par_iter()
             .map(|(first_line, text)| {
-                let mut parser = format.parser(&file);
-                parse_window(parser.as_mut(), *first_line, text, room, options)
+                let mut resumed = format.resumed_parser(&file).unwrap_or_else(|| format.parser(&file));
+                let parsed = parse_window(resumed.as_mut(), *first_line, text, room, options);
+                (resumed, parsed)
             })
             .collect();
-        for window in parsed {
-            absorb(window, input, provenance, &options.retention);
+        for ((resumed, parsed), (first_line, text)) in speculated.into_iter().zip(&texts) {
+            if settled(parser.as_ref()) {
+                *parser = resumed;
+                absorb(parsed, input, provenance, &options.retention);
+            } else {
+                let room = MAX_UNPARSED_KEPT.saturating_sub(input.unparsed.len());
+                let parsed = parse_window(parser.as_mut(), *first_line, text, room, options);
+                absorb(parsed, input, provenance, &options.retention);
+            }
         }
     }
 }
