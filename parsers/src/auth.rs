@@ -290,7 +290,8 @@ fn program(ident: &str) -> (&str, Option<&str>) {
         // logs that as the identifier.
         return ("login", None);
     }
-    let base = ident.rsplit('/').next().unwrap_or(ident);
+    // After the last `/` (an ASCII byte: a char boundary).
+    let base = memchr::memrchr(b'/', ident.as_bytes()).map_or(ident, |i| &ident[i + 1..]);
     if let Some(inner) = base.strip_suffix(')') {
         if let Some(open) = inner.find('(') {
             return (&inner[..open], Some(&inner[open + 1..]));
@@ -469,7 +470,7 @@ fn user_from(input: &str) -> Res<'_, (&str, &str)> {
 /// `USER SP ADDR " port " PORT`: the user is everything before the last address-port pair.
 fn user_addr_port(input: &str) -> Res<'_, (&str, &str, i64)> {
     let mut end = input.len();
-    while let Some(pos) = input[..end].rfind(' ') {
+    while let Some(pos) = memchr::memrchr(b' ', &input.as_bytes()[..end]) {
         if let Ok((rest, (a, p))) = addr_port(&input[pos + 1..]) {
             return Ok((rest, (&input[..pos], a, p)));
         }
