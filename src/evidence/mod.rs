@@ -570,11 +570,19 @@ fn parse_in_parallel(
     let file = input.file.clone();
     let settled = |p: &dyn LineParser| format.is_line_independent() || p.is_settled();
     let mut next = Some(first);
+    // Window copies are reused from batch to batch: a fresh 8 MiB buffer per window would be
+    // mapped, faulted in and zeroed page by page each time.
+    let mut spare: Vec<Vec<u8>> = Vec::new();
     loop {
         let mut batch: Vec<(u64, Vec<u8>)> = next.take().into_iter().collect();
         while batch.len() < WINDOWS_PER_THREAD * rayon::current_num_threads() {
             match windows.next_window()? {
-                Some((first_line, window)) => batch.push((first_line, window.to_vec())),
+                Some((first_line, window)) => {
+                    let mut copy = spare.pop().unwrap_or_default();
+                    copy.clear();
+                    copy.extend_from_slice(window);
+                    batch.push((first_line, copy));
+                }
                 None => break,
             }
         }
@@ -602,6 +610,8 @@ fn parse_in_parallel(
                 absorb(parsed, input, provenance, &options.retention);
             }
         }
+        drop(texts);
+        spare.extend(batch.into_iter().map(|(_, copy)| copy));
     }
 }
 
