@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end comparison on one bundle, in one run (ratios are what count: these machines are
 # noisy). Prints a Markdown table: wall time, peak RSS and MB/s of input for `wc -l`,
-# `rg -c ''`, lnav (syslog files only, as the issue asks), `postmortem inputs`, `postmortem
+# `rg -c ''`, SHA-256 of every file, lnav (syslog files only, as the issue asks), `postmortem inputs`, `postmortem
 # analyze` and `postmortem timeline --format jsonl`.
 #
 #   cargo build --release --no-default-features
@@ -36,6 +36,8 @@ echo "| command | wall | peak RSS | input rate |"
 echo "|---|---|---|---|"
 measure "wc -l (all files)" "$bytes" wc -l $files
 measure "rg -c '' (all files)" "$bytes" rg -c '' $files
+# Every input's SHA-256 is part of its provenance: the floor under any postmortem run.
+measure "openssl dgst -sha256 (all files, one core)" "$bytes" openssl dgst -sha256 $files
 if command -v lnav > /dev/null; then
     for f in $syslog; do
         measure "lnav syslog count ($(basename "$f"))" "$(wc -c < "$f")" \
