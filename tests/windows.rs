@@ -188,3 +188,68 @@ fn parallel_windows_of_syslog_change_nothing() {
         }
     }
 }
+
+/// Compressed inputs larger than one hand-over chunk are inflated on one thread and parsed on
+/// another (`evidence::pipe`): a gzip, a truncated gzip and a tar.gz give, with 4 worker
+/// threads, exactly what one thread reading them in turn gives — events, counts, unparsed
+/// lines, hashes, statuses and the truncation's error.
+#[test]
+fn inflating_on_its_own_thread_changes_nothing() {
+    use std::io::Write;
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let sshd = std::fs::read_to_string(root.join("../shared/corpus/loghub-openssh/OpenSSH_2k.log")).unwrap();
+    let mut log = String::new();
+    while log.len() < 3 << 20 {
+        log.push_str(&sshd);
+    }
+    let gzip = |bytes: &[u8]| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let gz = gzip(log.as_bytes());
+    std::fs::write(dir.path().join("auth.log.1.gz"), &gz).unwrap();
+    std::fs::write(dir.path().join("auth.log.2.gz"), &gz[..gz.len() * 3 / 5]).unwrap();
+    let mut tar = tar::Builder::new(Vec::new());
+    for (name, body) in [
+        ("var/log/auth.log", log.as_bytes()),
+        ("pm2/pm2.log", b"2026-02-17T14:00:00: PM2 log: App [api:0] online\n".as_slice()),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(body.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, body).unwrap();
+    }
+    std::fs::write(dir.path().join("bundle.tar.gz"), gzip(&tar.into_inner().unwrap())).unwrap();
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| {
+            let t = timeline::build(
+                &[dir.path().to_path_buf()],
+                &LoadOptions::default(),
+                &TimeOptions::default(),
+            );
+            let inputs: Vec<String> = t.bundles[0]
+                .inputs
+                .iter()
+                .map(|i| {
+                    let unparsed: Vec<(u64, &str)> =
+                        i.unparsed.iter().map(|u| (u.line, u.text.as_str())).collect();
+                    format!(
+                        "{} {} {:?} {:?} {} {:?}",
+                        i.file, i.sha256, i.status, i.counts, i.event_count, unparsed
+                    )
+                })
+                .collect();
+            let events: Vec<String> = t.events.iter().map(|e| serde_json::to_string(e).unwrap()).collect();
+            (inputs, events)
+        })
+    };
+    let (one, four) = (run(1), run(4));
+    assert_eq!(one.0.len(), 5, "two gzips, the tar.gz and its two members: {:#?}", one.0);
+    assert!(one.0.iter().any(|i| i.contains("auth.log.2.gz") && i.contains("Failed")), "{:#?}", one.0);
+    assert!(one.1.len() > 20_000, "the members and the gzips were parsed: {}", one.1.len());
+    assert_eq!(one, four);
+}

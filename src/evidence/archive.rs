@@ -215,6 +215,7 @@ fn peel(
 ) -> io::Result<()> {
     let (head, stream) = peek(raw, 512)?;
     let mut gzip_mtime = None;
+    let compressed = head.starts_with(&[0x1f, 0x8b]) || head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]);
     let (head, mut decoded): (Vec<u8>, Box<dyn Read + '_>) = if head.starts_with(&[0x1f, 0x8b]) {
         let (decoded_head, chain) = peek(guarded(stream, |s| Ok(GzDecoder::new(s)))?, 512)?;
         gzip_mtime = chain.get_ref().1.inner.header().map(|h| h.mtime()).filter(|&t| t > 0);
@@ -250,6 +251,10 @@ fn peel(
             out[index].status =
                 InputStatus::Skipped(format!("archive nested deeper than {MAX_DEPTH} levels"));
             Ok(())
+        }
+        // Inflating (here or in a container) takes turns with parsing unless they overlap.
+        Shape::Plain if (compressed || depth > 0) && super::parallel() => {
+            super::pipe::parse_stream_pipelined(&mut decoded, &mut out[index], options)
         }
         Shape::Plain => parse_stream(&mut decoded, &mut out[index], options),
     }

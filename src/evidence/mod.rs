@@ -10,6 +10,7 @@
 mod archive;
 mod copies;
 pub mod manifest;
+mod pipe;
 pub mod retain;
 mod walk;
 pub mod window;
@@ -421,7 +422,11 @@ pub fn fuzz_load(bytes: &[u8]) {
 }
 
 /// Parses one plain (decompressed) input stream into `input`.
-fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions) -> std::io::Result<()> {
+pub(crate) fn parse_stream(
+    reader: &mut dyn Read,
+    input: &mut Input,
+    options: &LoadOptions,
+) -> std::io::Result<()> {
     let mut windows = Windows::new(reader, options.window);
     let forced = options.forced_format(&input.file, &input.bundle_path);
     let mut parser = None;
@@ -504,7 +509,7 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
 const WINDOWS_PER_THREAD: usize = 2;
 
 /// Whether more than one worker thread runs.
-fn parallel() -> bool {
+pub(crate) fn parallel() -> bool {
     rayon::current_num_threads() > 1
 }
 
