@@ -15,7 +15,7 @@ use flate2::read::GzDecoder;
 use super::manifest::Manifest;
 use super::window::HashingReader;
 use super::{
-    io_words, is_root_manifest, parse_stream, seal, Input, InputStatus, LoadOptions, Mtime, MtimeSource,
+    io_words, is_root_manifest, parse_stream, seal, Input, InputStatus, LoadOptions, Mtime, MtimeSource, Tap,
 };
 
 /// How deep archives may nest (a tar in a zip in a tar…) before we stop descending.
@@ -251,7 +251,11 @@ fn peel(
                 InputStatus::Skipped(format!("archive nested deeper than {MAX_DEPTH} levels"));
             Ok(())
         }
-        Shape::Plain => parse_stream(&mut decoded, &mut out[index], options),
+        Shape::Plain => {
+            let parsed = parse_stream(&mut decoded, &mut out[index], options);
+            Tap::drain(options.tap.as_ref(), &mut out[index], true);
+            parsed
+        }
     }
 }
 

@@ -11,6 +11,7 @@ mod archive;
 mod copies;
 pub mod manifest;
 pub mod retain;
+mod tap;
 mod walk;
 pub mod window;
 
@@ -24,11 +25,12 @@ use postmortem_parsers::sniff::{sniff, SNIFF_BYTES};
 use postmortem_parsers::{split_lines, FieldValue, Format, LineCounts, LineParser, RawTime, Record, Sink};
 use rayon::prelude::*;
 
-use crate::clock::{BootStamp, TimeDigest, YearTracker};
+use crate::clock::{BootStamp, OrderCheck, TimeDigest, YearTracker};
 use crate::event::{Event, Provenance};
 pub use copies::count_once;
 pub use manifest::Manifest;
 pub use retain::Retention;
+pub use tap::{Tap, TapFn};
 use window::Windows;
 
 /// How many unparsed-line entries are kept per input (the count stays exact beyond it).
@@ -120,6 +122,8 @@ pub struct Input {
     pub years: YearTracker,
     /// The times of the records not kept, for the span and the clock's notes.
     pub digest: TimeDigest,
+    /// Whether the records (kept or not) came in time order (for the streamed timeline).
+    pub order: OrderCheck,
     /// Records not kept that date a boot, with their resolved times (set by the clock).
     pub boot_stamps: Vec<(DateTime<Utc>, BootStamp)>,
     /// Whether the last record read was kept (continuation lines follow their record).
@@ -157,6 +161,7 @@ impl Input {
             events: Vec::new(),
             years: YearTracker::default(),
             digest: TimeDigest::default(),
+            order: OrderCheck::default(),
             boot_stamps: Vec::new(),
             last_kept: false,
             processes_not_kept: Vec::new(),
@@ -194,6 +199,7 @@ impl Input {
             RawTime::NoYear { month, day, .. } => self.years.observe(month, day),
             _ => 0,
         };
+        self.order.observe(&record, shift);
         let monotonic = || match record.field("monotonic_us") {
             Some(FieldValue::Int(us)) => Some(*us),
             _ => None,
@@ -260,6 +266,8 @@ pub struct LoadOptions {
     pub retention: Retention,
     /// Keep each event's first line as written (`Event::raw`).
     pub raw_lines: bool,
+    /// Hand events to this tap as they are read instead of keeping them (see [`Tap`]).
+    pub tap: Option<Tap>,
 }
 
 impl Default for LoadOptions {
@@ -269,6 +277,7 @@ impl Default for LoadOptions {
             forced: Vec::new(),
             retention: Retention::All,
             raw_lines: false,
+            tap: None,
         }
     }
 }
@@ -297,11 +306,7 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
         }
     };
     if meta.is_dir() {
-        let mut found = Vec::new();
-        let root = fs::canonicalize(argument).unwrap_or_else(|_| argument.to_path_buf());
-        walk::walk(&root, argument, argument, &mut found);
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        let loaded: Vec<Vec<Input>> = found
+        let loaded: Vec<Vec<Input>> = walk_sorted(argument)
             .into_par_iter()
             .map(|(rel, entry)| match entry {
                 walk::Found::File(path) => load_file(&path, rel, options),
@@ -321,6 +326,43 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
     }
     bundle.manifest = find_manifest(&mut bundle.inputs);
     bundle
+}
+
+/// The entries of a directory argument, sorted by path (the order of its inputs).
+fn walk_sorted(argument: &Path) -> Vec<(String, walk::Found)> {
+    let mut found = Vec::new();
+    let root = fs::canonicalize(argument).unwrap_or_else(|_| argument.to_path_buf());
+    walk::walk(&root, argument, argument, &mut found);
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
+/// What [`load`] reads for `argument`, in the order of the bundle's inputs: each entry gives
+/// one or more inputs (a file and, for an archive, its members), and is either a file to read
+/// with [`load_one`] or `None` for an entry giving one input that is never read (a link
+/// leaving the bundle, a FIFO, a path that cannot be read).
+pub fn entries(argument: &Path) -> Vec<(String, Option<std::path::PathBuf>)> {
+    let display = argument.display().to_string();
+    match fs::metadata(argument) {
+        Ok(meta) if meta.is_dir() => walk_sorted(argument)
+            .into_iter()
+            .map(|(rel, entry)| match entry {
+                walk::Found::File(path) => (rel, Some(path)),
+                walk::Found::Noted(input) => (input.file, None),
+            })
+            .collect(),
+        Ok(meta) if meta.is_file() => {
+            let name = argument.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(display);
+            vec![(name, Some(argument.to_path_buf()))]
+        }
+        _ => vec![(display, None)],
+    }
+}
+
+/// Reads one file entry of [`entries`] again: its inputs, as [`load`] gives them (before the
+/// bundle's manifest applies its mtimes).
+pub fn load_one(path: &Path, display: String, options: &LoadOptions) -> Vec<Input> {
+    load_file(path, display, options)
 }
 
 /// True for a path inside a `.git` directory that is not a reflog (`.git/logs/**`): objects,
@@ -441,6 +483,7 @@ fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions)
         let room = MAX_UNPARSED_KEPT.saturating_sub(input.unparsed.len());
         let parsed = parse_window(parser.as_mut(), first_line, &text, room, options.raw_lines);
         absorb(parsed, input, &provenance, &options.retention);
+        Tap::drain(options.tap.as_ref(), input, false);
     }
     match &mut parser {
         Some(parser) => {
@@ -559,6 +602,7 @@ fn parse_in_parallel(
         for window in parsed {
             absorb(window, input, provenance, &options.retention);
         }
+        Tap::drain(options.tap.as_ref(), input, false);
     }
 }
 
