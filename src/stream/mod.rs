@@ -231,7 +231,7 @@ fn plan(
             while bundle.inputs.get(next).is_some_and(|i| i.file.starts_with(&prefix)) {
                 next += 1;
             }
-            let inputs: Vec<InputJob> = (first..next)
+            let mut inputs: Vec<InputJob> = (first..next)
                 .map(|i| {
                     let input = &bundle.inputs[i];
                     InputJob {
@@ -257,6 +257,10 @@ fn plan(
                 Key::new(input.span.map(|s| s.0), rank(&input.file), 0, b as u32, i as u32, 0)
             };
             let Some(lower) = with_events.iter().map(|&i| lowest(i)).min() else { continue };
+            let spill_all = with_events.len() > 1;
+            if spill_all {
+                inputs.iter_mut().for_each(|job| job.release = Release::AtEnd);
+            }
             jobs.push(FileJob {
                 bundle: b as u32,
                 path,

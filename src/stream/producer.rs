@@ -151,6 +151,7 @@ pub fn run(job: FileJob, shared: Arc<Shared>, tx: SyncSender<Msg>) {
             let file = p.job.inputs[i].file.clone();
             p.fail(format!("{file}: the second read ended in the middle of the input"));
         } else {
+            p.send_rows();
             let msg = Msg::Done { left_out: p.left_out, field_keys: std::mem::take(&mut p.field_keys) };
             let _ = done.send(msg);
         }
@@ -295,10 +296,10 @@ impl Producer {
     /// Writes the waiting rows to disk as a sorted run and hands it to the merge. Every key
     /// in it is at or after the last row released, so the merge has written nothing after it.
     fn spill(&mut self) {
+        self.send_rows();
         if self.waiting.is_empty() {
             return;
         }
-        self.send_rows();
         let rows = self.take_waiting();
         match self.shared.spill.write_run(rows.iter().map(|Waiting(k, r)| (*k, &r[..]))) {
             Ok(path) => self.send(Msg::Run(path)),
