@@ -871,7 +871,7 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
     // reads the evidence again and merges (see `crate::stream`).
     let streamed = crate::stream::streams(args.format) && !args.in_memory;
     let first_pass = if streamed { interest::retention(&load_rules(&[])?) } else { retention.clone() };
-    let (timeline, clocks) = build_keeping_clocks(&args.evidence, first_pass, false)?;
+    let (mut timeline, clocks) = build_keeping_clocks(&args.evidence, first_pass, false)?;
     if !timeline.has_usable_evidence() {
         return Ok(no_evidence());
     }
@@ -903,6 +903,8 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
         }
     };
     let left_out = if streamed {
+        // The first pass's events served the inventory; the second pass gives them all again.
+        timeline.events = Vec::new();
         let (mut load, _) = load_and_time(&args.evidence)?;
         load.retention = retention;
         let options = crate::stream::StreamOptions {

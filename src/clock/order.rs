@@ -129,3 +129,68 @@ impl OrderCheck {
         self.mixed || self.way.as_ref().is_some_and(Way::zoned)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveTime;
+    use postmortem_parsers::FileOffset;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
+    }
+
+    fn exact(s: &str) -> RawTime {
+        RawTime::Exact { local: at(s), offset_secs: 3600 }
+    }
+
+    fn check(times: &[(RawTime, u64)]) -> OrderCheck {
+        let mut c = OrderCheck::default();
+        for (t, line) in times {
+            c.observe(&Record::new(*line, *t, "syslog", "message", "m"), 0);
+        }
+        c
+    }
+
+    const WINDOW: i64 = 60;
+
+    #[test]
+    fn in_order_late_and_backwards() {
+        let w = Duration::seconds(WINDOW);
+        let in_order = check(&[
+            (exact("2026-02-17 10:00:00"), 1),
+            (exact("2026-02-17 10:00:00"), 2),
+            (RawTime::None, 3),
+        ]);
+        assert_eq!(in_order.order(w), Order::InOrder);
+        assert!(!in_order.zoned());
+        // A record completed after the next one, same second: late by nothing, but late.
+        let held = check(&[(exact("2026-02-17 10:00:00"), 2), (exact("2026-02-17 10:00:00"), 1)]);
+        assert_eq!(held.order(w), Order::Late(Duration::zero()));
+        let late = check(&[(exact("2026-02-17 10:00:30"), 1), (exact("2026-02-17 10:00:00"), 2)]);
+        assert_eq!(late.order(w), Order::Late(Duration::seconds(30)));
+        let back = check(&[(exact("2026-02-17 11:00:00"), 1), (exact("2026-02-17 10:00:00"), 2)]);
+        assert_eq!(back.order(w), Order::Unknown);
+    }
+
+    #[test]
+    fn ways_of_reading_must_not_mix_and_zoned_ones_say_so() {
+        let w = Duration::seconds(WINDOW);
+        let local = RawTime::Local { local: at("2026-02-17 10:00:00"), file_offset: None };
+        let banner = RawTime::Local {
+            local: at("2026-02-17 10:00:01"),
+            file_offset: Some(FileOffset { offset_secs: 3600, line: 1 }),
+        };
+        let mixed = check(&[(local, 1), (banner, 2)]);
+        assert_eq!(mixed.order(w), Order::Unknown);
+        assert!(check(&[(local, 1)]).zoned());
+        let noyear =
+            |month, day| RawTime::NoYear { month, day, time: NaiveTime::from_hms_opt(12, 0, 0).unwrap() };
+        // Across New Year the shift keeps the order.
+        let mut c = OrderCheck::default();
+        c.observe(&Record::new(1, noyear(12, 31), "syslog", "message", "m"), 0);
+        c.observe(&Record::new(2, noyear(1, 1), "syslog", "message", "m"), 1);
+        assert_eq!(c.order(w), Order::InOrder);
+        assert!(c.zoned());
+    }
+}

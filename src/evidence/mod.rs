@@ -442,6 +442,9 @@ pub fn fuzz_load(bytes: &[u8]) {
 /// Parses one plain (decompressed) input stream into `input`.
 fn parse_stream(reader: &mut dyn Read, input: &mut Input, options: &LoadOptions) -> std::io::Result<()> {
     let mut windows = Windows::new(reader, options.window);
+    if options.tap.is_some() {
+        windows = windows.soft_limit(tap::WINDOW);
+    }
     let forced = options.forced_format(&input.file, &input.bundle_path);
     let mut parser = None;
     let provenance = Arc::new(Provenance { file: input.file.clone(), sha256: String::new() });
@@ -601,8 +604,8 @@ fn parse_in_parallel(
             .collect();
         for window in parsed {
             absorb(window, input, provenance, &options.retention);
+            Tap::drain(options.tap.as_ref(), input, false);
         }
-        Tap::drain(options.tap.as_ref(), input, false);
     }
 }
 

@@ -13,6 +13,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::Input;
 use crate::event::Event;
 
+/// The soft window size of a tapped load (see `Windows::soft_limit`): a tap is used where
+/// many inputs are read at once.
+pub const WINDOW: usize = 1 << 20;
+
 /// What a tap calls: the input being read, its next events, and whether the input ended.
 pub type TapFn = dyn FnMut(&Input, Vec<Event>, bool) + Send;
 
