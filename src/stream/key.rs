@@ -93,6 +93,15 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// Empty, with room for about `bytes` of rows.
+    pub fn with_capacity(bytes: usize) -> Rows {
+        Rows {
+            keys: Vec::with_capacity(bytes / 256),
+            ends: Vec::with_capacity(bytes / 256),
+            data: Vec::with_capacity(bytes),
+        }
+    }
+
     /// Appends a row (its key not below the last one's).
     pub fn push(&mut self, key: Key, row: &[u8]) {
         self.keys.push(key);

@@ -149,8 +149,12 @@ pub fn write<W: Write>(
         write_timesketch_csv(out, &all, &merged.field_keys)?;
         merged
     } else {
-        rows::write_preamble(out, format).map_err(StreamError::Write)?;
-        merge::merge(jobs, &shared, &mut |row| out.write_all(row))?
+        // Rows are copied once more into big writes (the caller's buffer may be small).
+        let mut out = io::BufWriter::with_capacity(1 << 20, out);
+        rows::write_preamble(&mut out, format).map_err(StreamError::Write)?;
+        let merged = merge::merge(jobs, &shared, &mut |row| out.write_all(row))?;
+        out.flush().map_err(StreamError::Write)?;
+        merged
     };
     Ok(Streamed { left_out: merged.left_out, rows: merged.rows, runs: shared.spill.written() })
 }

@@ -131,7 +131,7 @@ pub fn run(job: FileJob, shared: Arc<Shared>, tx: SyncSender<Msg>) {
         furthest: None,
         waiting: BinaryHeap::new(),
         waiting_bytes: 0,
-        out: Rows::default(),
+        out: Rows::with_capacity(BATCH_BYTES + (BATCH_BYTES >> 2)),
         row: Vec::new(),
         left_out: 0,
         field_keys: BTreeSet::new(),
@@ -326,7 +326,8 @@ impl Producer {
 
     fn send_rows(&mut self) {
         if !self.out.is_empty() {
-            let rows = std::mem::take(&mut self.out);
+            let rows =
+                std::mem::replace(&mut self.out, Rows::with_capacity(BATCH_BYTES + (BATCH_BYTES >> 2)));
             self.send(Msg::Rows(rows));
         }
     }
