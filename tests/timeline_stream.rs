@@ -270,3 +270,19 @@ fn undated_events_are_last_and_left_out_with_the_same_note() {
     let note = stderr(&postmortem(["timeline", arg(dir.path()), "--format", "timesketch"]));
     assert!(note.contains("40 undated events left out"), "{note}");
 }
+
+#[test]
+fn a_truncated_gzip_gives_the_same_lines_before_the_cut() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut text = String::new();
+    for i in 0..2000 {
+        text.push_str(&format!("2026-02-17T10:{:02}:{:02}+00:00 web1 app[5]: line {i}\n", i / 60 % 60, i % 60));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).expect("compress");
+    let bytes = gz.finish().expect("gzip");
+    write_file(&dir.path().join("var/log/syslog"), "2026-02-17T10:00:30+00:00 web1 app[5]: plain\n");
+    std::fs::write(dir.path().join("var/log/syslog.2.gz"), &bytes[..bytes.len() * 2 / 3]).expect("write");
+    let out = same_both_ways(&[arg(dir.path()), "--format", "jsonl"]);
+    assert!(out.lines().count() > 2, "lines before the cut are kept");
+}
