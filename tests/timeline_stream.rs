@@ -276,7 +276,11 @@ fn a_truncated_gzip_gives_the_same_lines_before_the_cut() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut text = String::new();
     for i in 0..2000 {
-        text.push_str(&format!("2026-02-17T10:{:02}:{:02}+00:00 web1 app[5]: line {i}\n", i / 60 % 60, i % 60));
+        text.push_str(&format!(
+            "2026-02-17T10:{:02}:{:02}+00:00 web1 app[5]: line {i}\n",
+            i / 60 % 60,
+            i % 60
+        ));
     }
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(text.as_bytes()).expect("compress");

@@ -287,7 +287,7 @@ impl Producer {
     fn take_waiting(&mut self) -> Vec<Waiting> {
         let mut rows: Vec<Waiting> =
             std::mem::take(&mut self.waiting).into_iter().map(|Reverse(w)| w).collect();
-        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        rows.sort_unstable_by_key(|w| w.0);
         let bytes = self.waiting_bytes;
         self.unwait(bytes);
         rows
