@@ -127,10 +127,17 @@ pub fn write_row<W: Write>(out: &mut W, e: &Event, format: TimelineFormat) -> io
 }
 
 /// The cells of one `--format csv` row.
-fn csv_cells(e: &Event) -> [String; 13] {
-    let fields = e.fields_json();
+fn csv_cells(e: &Event) -> Vec<String> {
+    let mut cells = vec![e.time_text().unwrap_or_default()];
+    cells.extend(contract_cells(e));
+    cells.extend([e.message.clone(), e.fields_json()]);
+    cells.extend(provenance_cells(e));
+    cells
+}
+
+/// The contract's columns from `source` to `user`, as cells.
+fn contract_cells(e: &Event) -> [String; 7] {
     [
-        e.time_text().unwrap_or_default(),
         e.source.to_string(),
         e.kind.to_string(),
         e.host.clone().unwrap_or_default(),
@@ -138,12 +145,12 @@ fn csv_cells(e: &Event) -> [String; 13] {
         e.pm_id.clone().unwrap_or_default(),
         e.pid.map(|p| p.to_string()).unwrap_or_default(),
         e.user.clone().unwrap_or_default(),
-        e.message.clone(),
-        fields,
-        e.provenance.file.clone(),
-        e.line.to_string(),
-        e.provenance.sha256.clone(),
     ]
+}
+
+/// File, line and SHA-256, as cells.
+fn provenance_cells(e: &Event) -> [String; 3] {
+    [e.provenance.file.clone(), e.line.to_string(), e.provenance.sha256.clone()]
 }
 
 /// One CSV row, every cell through [`safe::csv_cell`].
@@ -218,22 +225,15 @@ pub(crate) fn write_timesketch_header<'k, W: Write>(
 
 /// The cells of a Timesketch CSV row before its field columns.
 pub(crate) fn timesketch_cells(t: DateTime<Utc>, e: &Event) -> Vec<String> {
-    vec![
+    let mut cells = vec![
         e.message.clone(),
         timesketch_datetime(t),
         t.timestamp_micros().to_string(),
         timestamp_desc(e).to_string(),
-        e.source.to_string(),
-        e.kind.to_string(),
-        e.host.clone().unwrap_or_default(),
-        e.process.clone().unwrap_or_default(),
-        e.pm_id.clone().unwrap_or_default(),
-        e.pid.map(|p| p.to_string()).unwrap_or_default(),
-        e.user.clone().unwrap_or_default(),
-        e.provenance.file.clone(),
-        e.line.to_string(),
-        e.provenance.sha256.clone(),
-    ]
+    ];
+    cells.extend(contract_cells(e));
+    cells.extend(provenance_cells(e));
+    cells
 }
 
 fn write_timesketch_jsonl<W: Write>(out: &mut W, events: &[(DateTime<Utc>, &Event)]) -> io::Result<()> {
