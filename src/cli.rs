@@ -52,6 +52,10 @@ enum Command {
     /// the evidence lines that support them, the runbook's timing table, the response.
     Analyze(AnalyzeArgs),
     /// Merge all evidence into one UTC timeline and print it.
+    ///
+    /// jsonl, csv, timesketch and timesketch-jsonl stream: memory stays bounded however big
+    /// the evidence (each file is read twice; inputs out of time order are sorted through
+    /// temporary files, see --tmp-dir). The table and parquet sort in memory.
     Timeline(TimelineArgs),
     /// Show each input: format, SHA-256, line accounting, events, time span, assumptions.
     Inputs(InputsArgs),

@@ -290,3 +290,18 @@ fn a_truncated_gzip_gives_the_same_lines_before_the_cut() {
     let out = same_both_ways(&[arg(dir.path()), "--format", "jsonl"]);
     assert!(out.lines().count() > 2, "lines before the cut are kept");
 }
+
+#[test]
+fn an_unwritable_temp_dir_is_needed_only_to_spill_and_then_says_what_to_do() {
+    let s = sample();
+    let missing = tempfile::tempdir().expect("temp dir").path().join("gone");
+    let missing = arg(&missing);
+    // Nothing waits past the budget: no temporary file, no error.
+    let ok = postmortem(["timeline", arg(&s), "--format", "jsonl", "--tmp-dir", missing]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let failed = postmortem(["timeline", arg(&s), "--format", "jsonl", "--tmp-dir", missing, "--sort-budget", "1"]);
+    assert_eq!(failed.status.code(), Some(1));
+    let err = stderr(&failed);
+    assert!(err.contains("cannot create a temporary directory") && err.contains("give --tmp-dir"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

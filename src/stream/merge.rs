@@ -159,7 +159,7 @@ impl Merge<'_> {
         std::thread::Builder::new()
             .name(format!("timeline-{id}"))
             .spawn(move || producer::run(*job, shared, tx))
-            .map_err(StreamError::Temp)?;
+            .map_err(|e| StreamError::Failed(format!("cannot start a reader thread: {e}")))?;
         sources[id] = Source::Live { rx, rows: Rows::default(), at: 0 };
         self.running += 1;
         Ok(())

@@ -67,14 +67,17 @@ impl Default for StreamOptions {
     }
 }
 
+/// What to do when temporary files cannot be written.
+const TMP_HINT: &str = "give --tmp-dir a writable directory with room, or free some space";
+
 /// Why the streamed timeline stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum StreamError {
     /// Writing the output failed.
     #[error("cannot write the timeline: {0}")]
     Write(io::Error),
-    /// A temporary file (or a reader thread) could not be made or read.
-    #[error("temporary files: {0} (free some space, or point --tmp-dir at a disk with room)")]
+    /// A temporary file could not be made or read.
+    #[error("temporary files: {0} ({TMP_HINT})")]
     Temp(io::Error),
     /// A second read did not match the first, or a reader failed.
     #[error("{0}")]
@@ -131,7 +134,7 @@ pub fn write<W: Write>(
     assert!(streams(format), "{format:?} is not streamed");
     let jobs = plan(arguments, timeline, clocks)?;
     let parent = options.tmp_dir.clone().unwrap_or_else(std::env::temp_dir);
-    let (_dir, runs) = SpillDir::create(&parent).map_err(StreamError::Temp)?;
+    let (_dir, runs) = SpillDir::new(&parent);
     let shared = Arc::new(Shared {
         filter,
         format,

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use super::key::{Key, Rows};
-use super::Shared;
+use super::{Shared, TMP_HINT};
 use crate::clock::InputClock;
 use crate::event::{value_text, Event, Provenance};
 use crate::evidence::{self, Input, LoadOptions, Tap};
@@ -303,8 +303,7 @@ impl Producer {
         let rows = self.take_waiting();
         match self.shared.spill.write_run(rows.iter().map(|Waiting(k, r)| (*k, &r[..]))) {
             Ok(path) => self.send(Msg::Run(path)),
-            Err(e) => self
-                .fail(format!("cannot write a temporary file: {e} (free some space, or give --tmp-dir DIR)")),
+            Err(e) => self.fail(format!("cannot write a temporary file: {e} ({TMP_HINT})")),
         }
     }
 

@@ -1,14 +1,15 @@
 //! Sorted runs on disk: what the streamed timeline writes when rows cannot wait in memory.
 //!
 //! A run is a file of (key, length, row text) records in key order, in a temporary directory
-//! of this process ([`SpillDir`]: created on first use, removed with everything in it when
-//! dropped — at the end and on errors). A reader unlinks its file as soon as it has opened
+//! of this process ([`SpillDir`]: made when the first run is written, removed with everything
+//! in it when dropped — at the end and on errors). A reader unlinks its file as soon as it has opened
 //! it, so a run's disk space is freed once it is read, whatever happens after.
 
 use std::fs::{self, File};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use super::key::{Key, KEY_BYTES};
 
@@ -19,26 +20,24 @@ pub struct SpillDir {
     path: PathBuf,
 }
 
-/// Writes sorted runs into a [`SpillDir`] (shared by the producers).
+/// Writes sorted runs into a [`SpillDir`] (shared by the producers); the directory is made
+/// when the first run is written, so a timeline that never spills never touches the disk.
 #[derive(Debug)]
 pub struct Runs {
     dir: PathBuf,
+    created: OnceLock<Result<(), (io::ErrorKind, String)>>,
     next: AtomicU64,
 }
 
 impl SpillDir {
-    /// A new, private directory under `parent`, and the writer of its runs.
-    pub fn create(parent: &Path) -> io::Result<(SpillDir, Runs)> {
-        use std::os::unix::fs::DirBuilderExt;
+    /// A private directory to be made under `parent`, and the writer of its runs.
+    pub fn new(parent: &Path) -> (SpillDir, Runs) {
         let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
         let path = parent.join(format!("postmortem-timeline-{}-{}", std::process::id(), stamp.as_nanos()));
-        fs::DirBuilder::new().mode(0o700).create(&path).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot create a temporary directory in {}: {e}", parent.display()),
-            )
-        })?;
-        Ok((SpillDir { path: path.clone() }, Runs { dir: path, next: AtomicU64::new(0) }))
+        (
+            SpillDir { path: path.clone() },
+            Runs { dir: path, created: OnceLock::new(), next: AtomicU64::new(0) },
+        )
     }
 }
 
@@ -60,6 +59,16 @@ impl Runs {
 
     /// A run to write row by row.
     pub fn run(&self) -> io::Result<RunWriter> {
+        let created = self.created.get_or_init(|| {
+            use std::os::unix::fs::DirBuilderExt;
+            fs::DirBuilder::new().mode(0o700).create(&self.dir).map_err(|e| {
+                let parent = self.dir.parent().unwrap_or(&self.dir);
+                (e.kind(), format!("cannot create a temporary directory in {}: {e}", parent.display()))
+            })
+        });
+        if let Err((kind, why)) = created {
+            return Err(io::Error::new(*kind, why.clone()));
+        }
         let path = self.dir.join(format!("run-{}", self.next.fetch_add(1, Ordering::Relaxed)));
         let out = BufWriter::with_capacity(1 << 18, File::create(&path)?);
         Ok(RunWriter { path, out })
