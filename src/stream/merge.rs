@@ -86,8 +86,9 @@ pub fn merge(
                 }
                 Source::Run(run) => {
                     run.advance().map_err(StreamError::Temp)?;
-                    if let Some((next, _)) = run.current() {
-                        heap.push(Reverse((next, true, id)));
+                    match run.current() {
+                        Some((next, _)) => heap.push(Reverse((next, true, id))),
+                        None => sources[id] = Source::Done,
                     }
                 }
                 Source::NotStarted(_) | Source::Done => {}
