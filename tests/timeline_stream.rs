@@ -299,7 +299,8 @@ fn an_unwritable_temp_dir_is_needed_only_to_spill_and_then_says_what_to_do() {
     // Nothing waits past the budget: no temporary file, no error.
     let ok = postmortem(["timeline", arg(&s), "--format", "jsonl", "--tmp-dir", missing]);
     assert!(ok.status.success(), "{}", stderr(&ok));
-    let failed = postmortem(["timeline", arg(&s), "--format", "jsonl", "--tmp-dir", missing, "--sort-budget", "1"]);
+    let failed =
+        postmortem(["timeline", arg(&s), "--format", "jsonl", "--tmp-dir", missing, "--sort-budget", "1"]);
     assert_eq!(failed.status.code(), Some(1));
     let err = stderr(&failed);
     assert!(err.contains("cannot create a temporary directory") && err.contains("give --tmp-dir"), "{err}");

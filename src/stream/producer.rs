@@ -365,3 +365,126 @@ fn put(out: &mut Vec<u8>, bytes: &[u8]) {
     out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
     out.extend_from_slice(bytes);
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::mpsc::{sync_channel, Receiver};
+
+    use chrono::NaiveDateTime;
+    use postmortem_parsers::{RawTime, Record};
+
+    use super::*;
+    use crate::clock::{resolve_bundle_keeping_clock, TimeOptions};
+    use crate::evidence::{tests_support, Bundle};
+    use crate::stream::spill::SpillDir;
+    use crate::timeline::Filter;
+
+    /// A producer of one input "f" released as `release`, and the merge's end of its channel.
+    fn producer(release: Release, spill: &Path) -> (Producer, Receiver<Msg>, Input) {
+        let mut bundle = Bundle { argument: "b".into(), inputs: Vec::new(), manifest: None };
+        let clock = Arc::new(resolve_bundle_keeping_clock(&mut bundle, &TimeOptions::default()));
+        let input = tests_support::input("f");
+        let job = InputJob {
+            file: "f".into(),
+            index: 0,
+            rank: 0,
+            emits: true,
+            provenance: Arc::new(Provenance { file: "f".into(), sha256: "ab".into() }),
+            clock: clock.input(&input),
+            release,
+        };
+        let lower = Key::new(None, 0, 0, 0, 0, 0);
+        let job = FileJob {
+            bundle: 0,
+            path: "f".into(),
+            display: "f".into(),
+            inputs: vec![job],
+            spill_all: false,
+            lower,
+        };
+        let shared = Arc::new(Shared {
+            filter: Filter::default(),
+            format: TimelineFormat::Jsonl,
+            load: LoadOptions::default(),
+            spill: SpillDir::new(spill).1,
+            budget: usize::MAX,
+            waiting: AtomicUsize::new(0),
+            readers: 2,
+        });
+        let (tx, rx) = sync_channel(16);
+        let p = Producer {
+            job,
+            shared,
+            tx,
+            cursor: 0,
+            current: None,
+            seq: 0,
+            last_released: None,
+            furthest: None,
+            waiting: BinaryHeap::new(),
+            waiting_bytes: 0,
+            out: Rows::default(),
+            row: Vec::new(),
+            left_out: 0,
+            field_keys: BTreeSet::new(),
+            stopped: false,
+        };
+        (p, rx, input)
+    }
+
+    fn event(line: u64, at: &str) -> Event {
+        let local = NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").unwrap();
+        let prov = Arc::new(Provenance { file: "f".into(), sha256: String::new() });
+        Event::from_record(
+            Record::new(line, RawTime::Exact { local, offset_secs: 0 }, "syslog", "message", "m"),
+            &prov,
+        )
+    }
+
+    /// Lines in the order the producer released them; the failure, if one was sent.
+    fn released(rx: &Receiver<Msg>) -> (Vec<u64>, Option<String>) {
+        let (mut lines, mut failed) = (Vec::new(), None);
+        while let Ok(msg) = rx.try_recv() {
+            match msg {
+                Msg::Rows(rows) => lines.extend((0..rows.len()).map(|i| rows.get(i).0.line)),
+                Msg::Failed(why) => failed = Some(why),
+                Msg::Run(_) | Msg::Done { .. } => {}
+            }
+        }
+        (lines, failed)
+    }
+
+    #[test]
+    fn an_input_promised_in_order_that_is_not_stops_with_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut p, rx, input) = producer(Release::Now, tmp.path());
+        p.take(&input, vec![event(1, "2026-02-17 10:00:05"), event(2, "2026-02-17 10:00:01")], true);
+        let (lines, failed) = released(&rx);
+        assert_eq!(
+            lines,
+            Vec::<u64>::new(),
+            "the row before is held in the batch, never sent after an error"
+        );
+        assert!(failed.is_some_and(|why| why.contains("f line 2") && why.contains("another order")));
+        assert!(p.stopped);
+    }
+
+    #[test]
+    fn a_reorder_window_puts_late_records_in_place() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (mut p, rx, input) = producer(Release::Behind(Duration::seconds(3)), tmp.path());
+        let events = vec![
+            event(1, "2026-02-17 10:00:02"),
+            event(2, "2026-02-17 10:00:00"),
+            event(3, "2026-02-17 10:00:04"),
+            event(4, "2026-02-17 10:00:03"),
+            event(5, "2026-02-17 10:00:09"),
+        ];
+        p.take(&input, events, true);
+        let (lines, failed) = released(&rx);
+        assert_eq!(failed, None);
+        assert_eq!(lines, [2, 1, 4, 3, 5]);
+    }
+}
