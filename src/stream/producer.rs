@@ -120,23 +120,7 @@ struct Producer {
 pub fn run(job: FileJob, shared: Arc<Shared>, tx: SyncSender<Msg>) {
     let (path, display) = (job.path.clone(), job.display.clone());
     let done = tx.clone();
-    let producer = std::sync::Mutex::new(Producer {
-        job,
-        shared: Arc::clone(&shared),
-        tx,
-        cursor: 0,
-        current: None,
-        seq: 0,
-        last_released: None,
-        furthest: None,
-        waiting: BinaryHeap::new(),
-        waiting_bytes: 0,
-        out: Rows::with_capacity(BATCH_BYTES + (BATCH_BYTES >> 2)),
-        row: Vec::new(),
-        left_out: 0,
-        field_keys: BTreeSet::new(),
-        stopped: false,
-    });
+    let producer = std::sync::Mutex::new(Producer::new(job, Arc::clone(&shared), tx));
     let producer = Arc::new(producer);
     let tapped = Arc::clone(&producer);
     let tap = Tap::new(move |input: &Input, events: Vec<Event>, ended: bool| {
@@ -159,6 +143,27 @@ pub fn run(job: FileJob, shared: Arc<Shared>, tx: SyncSender<Msg>) {
 }
 
 impl Producer {
+    /// A producer of `job`'s rows, sending on `tx`.
+    fn new(job: FileJob, shared: Arc<Shared>, tx: SyncSender<Msg>) -> Producer {
+        Producer {
+            job,
+            shared,
+            tx,
+            cursor: 0,
+            current: None,
+            seq: 0,
+            last_released: None,
+            furthest: None,
+            waiting: BinaryHeap::new(),
+            waiting_bytes: 0,
+            out: Rows::with_capacity(BATCH_BYTES + (BATCH_BYTES >> 2)),
+            row: Vec::new(),
+            left_out: 0,
+            field_keys: BTreeSet::new(),
+            stopped: false,
+        }
+    }
+
     /// The tap: the next events of `input`.
     fn take(&mut self, input: &Input, events: Vec<Event>, ended: bool) {
         if self.stopped {
@@ -414,23 +419,7 @@ mod tests {
             readers: 2,
         });
         let (tx, rx) = sync_channel(16);
-        let p = Producer {
-            job,
-            shared,
-            tx,
-            cursor: 0,
-            current: None,
-            seq: 0,
-            last_released: None,
-            furthest: None,
-            waiting: BinaryHeap::new(),
-            waiting_bytes: 0,
-            out: Rows::default(),
-            row: Vec::new(),
-            left_out: 0,
-            field_keys: BTreeSet::new(),
-            stopped: false,
-        };
+        let p = Producer::new(job, shared, tx);
         (p, rx, input)
     }
 
