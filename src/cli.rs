@@ -52,6 +52,10 @@ enum Command {
     /// the evidence lines that support them, the runbook's timing table, the response.
     Analyze(AnalyzeArgs),
     /// Merge all evidence into one UTC timeline and print it.
+    ///
+    /// jsonl, csv, timesketch and timesketch-jsonl stream: memory stays bounded however big
+    /// the evidence (each file is read twice; inputs out of time order are sorted through
+    /// temporary files, see --tmp-dir). The table and parquet sort in memory.
     Timeline(TimelineArgs),
     /// Show each input: format, SHA-256, line accounting, events, time span, assumptions.
     Inputs(InputsArgs),
@@ -322,6 +326,21 @@ struct TimelineArgs {
     /// Also list the lines no parser understood, with file, line and reason.
     #[arg(long)]
     show_unparsed: bool,
+
+    /// Where temporary files go: inputs not in time order are sorted in runs on disk when
+    /// they do not fit the sort budget (default: $TMPDIR or /tmp; every file is removed at
+    /// the end).
+    #[arg(long, value_name = "DIR")]
+    tmp_dir: Option<PathBuf>,
+
+    /// Sort every event in memory instead of streaming (memory grows with the evidence; for
+    /// comparing the two paths).
+    #[arg(long, hide = true)]
+    in_memory: bool,
+
+    /// Bytes of rows that may wait in memory before they go to disk (for tests).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    sort_budget: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -809,17 +828,26 @@ fn no_evidence() -> i32 {
 }
 
 fn build(args: &EvidenceArgs, retention: Retention, raw_lines: bool) -> Result<timeline::Timeline> {
+    Ok(build_keeping_clocks(args, retention, raw_lines)?.0)
+}
+
+/// [`build`], with each bundle's clock (for the streamed timeline's second pass).
+fn build_keeping_clocks(
+    args: &EvidenceArgs,
+    retention: Retention,
+    raw_lines: bool,
+) -> Result<(timeline::Timeline, Vec<crate::clock::BundleClock>)> {
     let (mut load, time) = load_and_time(args)?;
     load.retention = retention;
     load.raw_lines = raw_lines;
-    let timeline = timeline::build(&args.evidence, &load, &time);
+    let (timeline, clocks) = timeline::build_keeping_clocks(&args.evidence, &load, &time);
     for input in timeline.bundles.iter().flat_map(|b| &b.inputs) {
         if let crate::evidence::InputStatus::Failed(why) = &input.status {
             // File names and reasons come from the evidence (archive members): no escapes.
             eprintln!("postmortem: {}: {}", safe::terminal(&input.file), safe::terminal(why));
         }
     }
-    Ok(timeline)
+    Ok((timeline, clocks))
 }
 
 fn timeline_command(args: TimelineArgs) -> Result<i32> {
@@ -843,7 +871,11 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
     } else {
         Retention::OnlySources(args.source.clone().into())
     };
-    let timeline = build(&args.evidence, retention, false)?;
+    // Streamed: a first pass keeps what `analyze` keeps (and dates everything), a second
+    // reads the evidence again and merges (see `crate::stream`).
+    let streamed = crate::stream::streams(args.format) && !args.in_memory;
+    let first_pass = if streamed { interest::retention(&load_rules(&[])?) } else { retention.clone() };
+    let (mut timeline, clocks) = build_keeping_clocks(&args.evidence, first_pass, false)?;
     if !timeline.has_usable_evidence() {
         return Ok(no_evidence());
     }
@@ -874,7 +906,21 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
             (Box::new(BufWriter::new(stdout.lock())), width)
         }
     };
-    let left_out = report::timeline::write_counted(&mut out, timeline.filtered(&filter), args.format, width)?;
+    let left_out = if streamed {
+        // The first pass's events served the inventory; the second pass gives them all again.
+        timeline.events = Vec::new();
+        let (mut load, _) = load_and_time(&args.evidence)?;
+        load.retention = retention;
+        let options = crate::stream::StreamOptions {
+            sort_budget: args.sort_budget.unwrap_or(crate::stream::DEFAULT_SORT_BUDGET),
+            tmp_dir: args.tmp_dir.clone(),
+        };
+        let evidence = &args.evidence.evidence;
+        crate::stream::write(&mut out, evidence, &timeline, clocks, &load, filter, args.format, &options)?
+            .left_out
+    } else {
+        report::timeline::write_counted(&mut out, timeline.filtered(&filter), args.format, width)?
+    };
     if left_out > 0 {
         eprintln!(
             "postmortem: {left_out} undated events left out ({} needs a time on every row; they are in --format jsonl)",

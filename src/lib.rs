@@ -15,4 +15,5 @@ pub mod evidence;
 pub mod inventory;
 pub mod lint;
 pub mod report;
+pub mod stream;
 pub mod timeline;

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
-use crate::clock::{resolve_bundle, TimeOptions};
+use crate::clock::{resolve_bundle_keeping_clock, BundleClock, TimeOptions};
 use crate::event::Event;
 use crate::evidence::{self, Bundle, InputStatus, LoadOptions};
 
@@ -24,9 +24,20 @@ pub struct Timeline {
 
 /// Loads every evidence argument, resolves times, and merges the events.
 pub fn build(paths: &[PathBuf], load: &LoadOptions, time: &TimeOptions) -> Timeline {
+    build_keeping_clocks(paths, load, time).0
+}
+
+/// [`build`], also returning each bundle's clock (for resolving the records not kept later:
+/// the streamed timeline's second pass, see `crate::stream`).
+pub fn build_keeping_clocks(
+    paths: &[PathBuf],
+    load: &LoadOptions,
+    time: &TimeOptions,
+) -> (Timeline, Vec<BundleClock>) {
     let mut bundles: Vec<Bundle> = paths.par_iter().map(|p| evidence::load(p, load)).collect();
     evidence::count_once(&mut bundles);
-    bundles.par_iter_mut().for_each(|b| resolve_bundle(b, time));
+    let clocks: Vec<BundleClock> =
+        bundles.par_iter_mut().map(|b| resolve_bundle_keeping_clock(b, time)).collect();
     let mut events: Vec<Event> = Vec::new();
     for bundle in &mut bundles {
         for input in &mut bundle.inputs {
@@ -40,7 +51,7 @@ pub fn build(paths: &[PathBuf], load: &LoadOptions, time: &TimeOptions) -> Timel
         }
     }
     events.par_sort_by(|a, b| order_key(a).cmp(&order_key(b)));
-    Timeline { bundles, events }
+    (Timeline { bundles, events }, clocks)
 }
 
 /// The total order of the timeline.

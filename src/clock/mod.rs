@@ -22,7 +22,12 @@ pub use digest::{BootStamp, Lines, TimeDigest};
 pub use years::YearTracker;
 
 mod digest;
+pub mod order;
+mod replay;
 mod years;
+
+pub use order::OrderCheck;
+pub use replay::{BundleClock, InputClock};
 
 /// The time options a person gives.
 #[derive(Clone, Copy, Debug, Default)]
@@ -57,8 +62,36 @@ fn zone_has_offset(tz: Tz, local: NaiveDateTime, offset: i32) -> bool {
 
 /// Resolves every event time of a bundle to UTC and records the assumptions per input.
 pub fn resolve_bundle(bundle: &mut Bundle, options: &TimeOptions) {
+    resolve_bundle_keeping_clock(bundle, options);
+}
+
+/// [`resolve_bundle`], returning the decisions it made (zone, boots), with which the times of
+/// records not kept can be resolved later exactly as the kept ones were (see [`BundleClock`]).
+pub fn resolve_bundle_keeping_clock(bundle: &mut Bundle, options: &TimeOptions) -> BundleClock {
     let mut bundle_notes = Vec::new();
-    let zone = match (options.tz, bundle.manifest.as_ref().and_then(|m| m.timezone.as_deref())) {
+    let zone = bundle_zone(bundle, options, &mut bundle_notes);
+    bundle.inputs.par_iter_mut().for_each(|input| {
+        if input.status == InputStatus::Parsed {
+            resolve_input(input, zone, options.year);
+        }
+    });
+    date_snapshots(bundle);
+    let anchors = date_monotonic(bundle, options.boot);
+    if let Some(first) = bundle.inputs.iter_mut().find(|i| i.status == InputStatus::Parsed) {
+        first.assumptions.splice(0..0, bundle_notes);
+    }
+    BundleClock {
+        zone,
+        year: options.year,
+        boot: options.boot,
+        anchors,
+        captured: bundle.manifest.as_ref().and_then(|m| m.captured_at),
+    }
+}
+
+/// The zone of the bundle's zone-less times: `--tz`, the manifest's, or UTC (noting why).
+fn bundle_zone(bundle: &Bundle, options: &TimeOptions, bundle_notes: &mut Vec<String>) -> Zone {
+    match (options.tz, bundle.manifest.as_ref().and_then(|m| m.timezone.as_deref())) {
         (Some(tz), _) => Zone { tz, why: "--tz", named: true },
         (None, Some(name)) => match name.parse::<Tz>() {
             Ok(tz) => Zone { tz, why: "the manifest's timezone", named: true },
@@ -70,16 +103,6 @@ pub fn resolve_bundle(bundle: &mut Bundle, options: &TimeOptions) {
             }
         },
         (None, None) => Zone { tz: Tz::UTC, why: "default (no --tz, no manifest timezone)", named: false },
-    };
-    bundle.inputs.par_iter_mut().for_each(|input| {
-        if input.status == InputStatus::Parsed {
-            resolve_input(input, zone, options.year);
-        }
-    });
-    date_snapshots(bundle);
-    date_monotonic(bundle, options.boot);
-    if let Some(first) = bundle.inputs.iter_mut().find(|i| i.status == InputStatus::Parsed) {
-        first.assumptions.splice(0..0, bundle_notes);
     }
 }
 
@@ -138,8 +161,44 @@ const SAME_BOOT: i64 = 30;
 /// time = wall time − time since boot of an event that has both (kern.log keeps the dmesg
 /// stamp; journal JSON has both). Events with a `boot_id` use an anchor of that boot;
 /// others use the latest boot in the evidence (dmesg shows the running boot), or
-/// `--boot-time`.
-fn date_monotonic(bundle: &mut Bundle, boot_option: Option<DateTime<Utc>>) {
+/// `--boot-time`. Returns the anchors it used.
+fn date_monotonic(bundle: &mut Bundle, boot_option: Option<DateTime<Utc>>) -> Vec<BootAnchor> {
+    let anchors = boot_anchors(bundle);
+    for input in bundle.inputs.iter_mut().filter(|i| i.status == InputStatus::Parsed) {
+        let mut used: Vec<(String, u64)> = Vec::new();
+        let mut left = 0u64;
+        for e in input.events.iter_mut().filter(|e| e.time.is_none()) {
+            let Some(mono) = e.int_field("monotonic_us") else { continue };
+            let Some((boot, why)) = boot_of(&anchors, boot_option, e.str_field("boot_id")) else {
+                left += 1;
+                continue;
+            };
+            e.time = Some(boot + Duration::microseconds(mono));
+            let text = format!("{} from {why}", boot.format("%Y-%m-%dT%H:%M:%S%.6fZ"));
+            match used.iter_mut().find(|(t, _)| *t == text) {
+                Some((_, n)) => *n += 1,
+                None => used.push((text, 1)),
+            }
+        }
+        for (text, n) in used {
+            input.assumptions.push(format!(
+                "{n} times since boot dated with the boot at {text}: wall time minus time since boot \
+                 (dmesg times drift after a suspend)"
+            ));
+        }
+        if left > 0 {
+            input.assumptions.push(format!(
+                "{left} times since boot left undated: no evidence of when that boot began \
+                 (add kern.log or journal JSON of the same boot, or pass --boot-time)"
+            ));
+        }
+    }
+    anchors
+}
+
+/// The boots the evidence dates: per event (kept, or a digest's boot stamp) carrying both
+/// clocks, the earliest estimate per boot.
+fn boot_anchors(bundle: &Bundle) -> Vec<BootAnchor> {
     let mut anchors: Vec<BootAnchor> = Vec::new();
     for input in bundle.inputs.iter().filter(|i| i.status == InputStatus::Parsed) {
         let from_events = input.events.iter().filter_map(|e| {
@@ -162,44 +221,25 @@ fn date_monotonic(bundle: &mut Bundle, boot_option: Option<DateTime<Utc>>) {
             }
         }
     }
-    let latest = anchors.iter().max_by_key(|a| a.boot).cloned();
-    for input in bundle.inputs.iter_mut().filter(|i| i.status == InputStatus::Parsed) {
-        let mut used: Vec<(String, u64)> = Vec::new();
-        let mut left = 0u64;
-        for e in input.events.iter_mut().filter(|e| e.time.is_none()) {
-            let Some(mono) = e.int_field("monotonic_us") else { continue };
-            let id = e.str_field("boot_id");
-            let by_id = id.and_then(|id| anchors.iter().find(|a| a.boot_id.as_deref() == Some(id)));
-            let (boot, why) = match (by_id, boot_option, &latest) {
-                (Some(a), _, _) => (a.boot, format!("{} line {} (same boot id)", a.file, a.line)),
-                (None, Some(b), _) if id.is_none() => (b, "--boot-time".to_string()),
-                (None, None, Some(a)) if id.is_none() => {
-                    (a.boot, format!("{} line {} (the latest boot in the evidence)", a.file, a.line))
-                }
-                _ => {
-                    left += 1;
-                    continue;
-                }
-            };
-            e.time = Some(boot + Duration::microseconds(mono));
-            let text = format!("{} from {why}", boot.format("%Y-%m-%dT%H:%M:%S%.6fZ"));
-            match used.iter_mut().find(|(t, _)| *t == text) {
-                Some((_, n)) => *n += 1,
-                None => used.push((text, 1)),
-            }
-        }
-        for (text, n) in used {
-            input.assumptions.push(format!(
-                "{n} times since boot dated with the boot at {text}: wall time minus time since boot \
-                 (dmesg times drift after a suspend)"
-            ));
-        }
-        if left > 0 {
-            input.assumptions.push(format!(
-                "{left} times since boot left undated: no evidence of when that boot began \
-                 (add kern.log or journal JSON of the same boot, or pass --boot-time)"
-            ));
-        }
+    anchors
+}
+
+/// The boot a time since boot of boot `id` counts from, and why: an anchor of that boot;
+/// without an id `--boot-time`, else the latest boot in the evidence.
+fn boot_of(
+    anchors: &[BootAnchor],
+    boot_option: Option<DateTime<Utc>>,
+    id: Option<&str>,
+) -> Option<(DateTime<Utc>, String)> {
+    let by_id = id.and_then(|id| anchors.iter().find(|a| a.boot_id.as_deref() == Some(id)));
+    match (by_id, boot_option) {
+        (Some(a), _) => Some((a.boot, format!("{} line {} (same boot id)", a.file, a.line))),
+        (None, Some(b)) if id.is_none() => Some((b, "--boot-time".to_string())),
+        (None, None) if id.is_none() => anchors
+            .iter()
+            .max_by_key(|a| a.boot)
+            .map(|a| (a.boot, format!("{} line {} (the latest boot in the evidence)", a.file, a.line))),
+        _ => None,
     }
 }
 

@@ -15,7 +15,7 @@ use flate2::read::GzDecoder;
 use super::manifest::Manifest;
 use super::window::HashingReader;
 use super::{
-    io_words, is_root_manifest, parse_stream, seal, Input, InputStatus, LoadOptions, Mtime, MtimeSource,
+    io_words, is_root_manifest, parse_stream, seal, Input, InputStatus, LoadOptions, Mtime, MtimeSource, Tap,
 };
 
 /// How deep archives may nest (a tar in a zip in a tar…) before we stop descending.
@@ -253,10 +253,15 @@ fn peel(
             Ok(())
         }
         // Inflating (here or in a container) takes turns with parsing unless they overlap.
-        Shape::Plain if (compressed || depth > 0) && super::parallel() => {
-            super::pipe::parse_stream_pipelined(&mut decoded, &mut out[index], options)
+        Shape::Plain => {
+            let parsed = if (compressed || depth > 0) && super::parallel() {
+                super::pipe::parse_stream_pipelined(&mut decoded, &mut out[index], options)
+            } else {
+                parse_stream(&mut decoded, &mut out[index], options)
+            };
+            Tap::drain(options.tap.as_ref(), &mut out[index], true);
+            parsed
         }
-        Shape::Plain => parse_stream(&mut decoded, &mut out[index], options),
     }
 }
 

@@ -12,6 +12,7 @@ mod copies;
 pub mod manifest;
 mod pipe;
 pub mod retain;
+mod tap;
 mod walk;
 pub mod window;
 
@@ -27,11 +28,12 @@ use postmortem_parsers::{
 };
 use rayon::prelude::*;
 
-use crate::clock::{BootStamp, TimeDigest, YearTracker};
+use crate::clock::{BootStamp, OrderCheck, TimeDigest, YearTracker};
 use crate::event::{Event, Provenance};
 pub use copies::count_once;
 pub use manifest::Manifest;
 pub use retain::Retention;
+pub use tap::{Tap, TapFn};
 use window::Windows;
 
 /// How many unparsed-line entries are kept per input (the count stays exact beyond it).
@@ -123,6 +125,8 @@ pub struct Input {
     pub years: YearTracker,
     /// The times of the records not kept, for the span and the clock's notes.
     pub digest: TimeDigest,
+    /// Whether the records (kept or not) came in time order (for the streamed timeline).
+    pub order: OrderCheck,
     /// Records not kept that date a boot, with their resolved times (set by the clock).
     pub boot_stamps: Vec<(DateTime<Utc>, BootStamp)>,
     /// Whether the last record read was kept (continuation lines follow their record).
@@ -160,6 +164,7 @@ impl Input {
             events: Vec::new(),
             years: YearTracker::default(),
             digest: TimeDigest::default(),
+            order: OrderCheck::default(),
             boot_stamps: Vec::new(),
             last_kept: false,
             processes_not_kept: Vec::new(),
@@ -197,6 +202,7 @@ impl Input {
             RawTime::NoYear { month, day, .. } => self.years.observe(month, day),
             _ => 0,
         };
+        self.order.observe(&record, shift);
         let monotonic = || match record.field("monotonic_us") {
             Some(FieldValue::Int(us)) => Some(*us),
             _ => None,
@@ -228,6 +234,7 @@ impl Input {
             _ => 0,
         };
         self.last_kept = false;
+        self.order.observe_glimpse(glimpse.time, glimpse.line, shift);
         self.digest.observe(glimpse.time, glimpse.line, shift, None);
         if let Some(process) = glimpse.process.as_deref() {
             self.remember_process(process);
@@ -284,6 +291,8 @@ pub struct LoadOptions {
     pub retention: Retention,
     /// Keep each event's first line as written (`Event::raw`).
     pub raw_lines: bool,
+    /// Hand events to this tap as they are read instead of keeping them (see [`Tap`]).
+    pub tap: Option<Tap>,
 }
 
 impl Default for LoadOptions {
@@ -293,6 +302,7 @@ impl Default for LoadOptions {
             forced: Vec::new(),
             retention: Retention::All,
             raw_lines: false,
+            tap: None,
         }
     }
 }
@@ -321,11 +331,7 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
         }
     };
     if meta.is_dir() {
-        let mut found = Vec::new();
-        let root = fs::canonicalize(argument).unwrap_or_else(|_| argument.to_path_buf());
-        walk::walk(&root, argument, argument, &mut found);
-        found.sort_by(|a, b| a.0.cmp(&b.0));
-        let loaded: Vec<Vec<Input>> = found
+        let loaded: Vec<Vec<Input>> = walk_sorted(argument)
             .into_par_iter()
             .map(|(rel, entry)| match entry {
                 walk::Found::File(path) => load_file(&path, rel, options),
@@ -345,6 +351,43 @@ pub fn load(argument: &Path, options: &LoadOptions) -> Bundle {
     }
     bundle.manifest = find_manifest(&mut bundle.inputs);
     bundle
+}
+
+/// The entries of a directory argument, sorted by path (the order of its inputs).
+fn walk_sorted(argument: &Path) -> Vec<(String, walk::Found)> {
+    let mut found = Vec::new();
+    let root = fs::canonicalize(argument).unwrap_or_else(|_| argument.to_path_buf());
+    walk::walk(&root, argument, argument, &mut found);
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    found
+}
+
+/// What [`load`] reads for `argument`, in the order of the bundle's inputs: each entry gives
+/// one or more inputs (a file and, for an archive, its members), and is either a file to read
+/// with [`load_one`] or `None` for an entry giving one input that is never read (a link
+/// leaving the bundle, a FIFO, a path that cannot be read).
+pub fn entries(argument: &Path) -> Vec<(String, Option<std::path::PathBuf>)> {
+    let display = argument.display().to_string();
+    match fs::metadata(argument) {
+        Ok(meta) if meta.is_dir() => walk_sorted(argument)
+            .into_iter()
+            .map(|(rel, entry)| match entry {
+                walk::Found::File(path) => (rel, Some(path)),
+                walk::Found::Noted(input) => (input.file, None),
+            })
+            .collect(),
+        Ok(meta) if meta.is_file() => {
+            let name = argument.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(display);
+            vec![(name, Some(argument.to_path_buf()))]
+        }
+        _ => vec![(display, None)],
+    }
+}
+
+/// Reads one file entry of [`entries`] again: its inputs, as [`load`] gives them (before the
+/// bundle's manifest applies its mtimes).
+pub fn load_one(path: &Path, display: String, options: &LoadOptions) -> Vec<Input> {
+    load_file(path, display, options)
 }
 
 /// True for a path inside a `.git` directory that is not a reflog (`.git/logs/**`): objects,
@@ -428,6 +471,9 @@ pub(crate) fn parse_stream(
     options: &LoadOptions,
 ) -> std::io::Result<()> {
     let mut windows = Windows::new(reader, options.window);
+    if options.tap.is_some() {
+        windows = windows.soft_limit(tap::WINDOW);
+    }
     let forced = options.forced_format(&input.file, &input.bundle_path);
     let mut parser = None;
     let provenance = Arc::new(Provenance { file: input.file.clone(), sha256: String::new() });
@@ -473,6 +519,7 @@ pub(crate) fn parse_stream(
         let room = MAX_UNPARSED_KEPT.saturating_sub(input.unparsed.len());
         let parsed = parse_window(parser.as_mut(), first_line, &text, room, options);
         absorb(parsed, input, &provenance, &options.retention);
+        Tap::drain(options.tap.as_ref(), input, false);
     }
     match &mut parser {
         Some(parser) => {
@@ -614,6 +661,7 @@ fn parse_in_parallel(
                 let parsed = parse_window(parser.as_mut(), *first_line, text, room, options);
                 absorb(parsed, input, provenance, &options.retention);
             }
+            Tap::drain(options.tap.as_ref(), input, false);
         }
         drop(texts);
         spare.extend(batch.into_iter().map(|(_, copy)| copy));

@@ -65,6 +65,9 @@ pub struct Windows<R> {
     reader: R,
     buf: Vec<u8>,
     capacity: usize,
+    /// A window is handed out once it holds this many bytes of whole lines (see
+    /// [`Windows::soft_limit`]); the capacity alone decides which lines are cut.
+    soft: usize,
     /// A read error met after some bytes were read: those are handed out first.
     deferred_error: Option<io::Error>,
     filled: usize,
@@ -85,6 +88,7 @@ impl<R: Read> Windows<R> {
             reader,
             buf: vec![0; capacity.min(INITIAL_BUFFER)],
             capacity,
+            soft: capacity,
             deferred_error: None,
             filled: 0,
             consumed: 0,
@@ -93,6 +97,15 @@ impl<R: Read> Windows<R> {
             truncated_lines: Vec::new(),
             lines_before: 0,
         }
+    }
+
+    /// Hands out a window as soon as it holds `bytes` or more of whole lines, instead of
+    /// filling the capacity first: less memory per input being read (the streamed timeline
+    /// reads many inputs at once). Lines are cut exactly as without it — only a line that
+    /// fills the whole capacity is — so the records read do not change.
+    pub fn soft_limit(mut self, bytes: usize) -> Self {
+        self.soft = bytes.clamp(16, self.capacity);
+        self
     }
 
     /// The next window, or `None` at the end of input. The first physical line of the
@@ -106,10 +119,18 @@ impl<R: Read> Windows<R> {
         }
         loop {
             while !self.eof && self.filled < self.capacity {
+                if self.filled >= self.soft
+                    && !self.skipping_long_line
+                    && memchr::memrchr(b'\n', &self.buf[..self.filled]).is_some()
+                {
+                    break;
+                }
                 if self.filled == self.buf.len() {
                     self.buf.resize((self.buf.len() * 2).min(self.capacity), 0);
                 }
-                match self.reader.read(&mut self.buf[self.filled..]) {
+                // At most a soft window per read, so that one read does not fill the capacity.
+                let end = self.buf.len().min(self.filled.saturating_add(self.soft));
+                match self.reader.read(&mut self.buf[self.filled..end]) {
                     Ok(0) => self.eof = true,
                     Ok(n) => self.filled += n,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -268,6 +289,37 @@ mod tests {
         assert_eq!(lines, 30_000);
         assert!(out[0].1.len() > INITIAL_BUFFER && out[0].1.len() <= 100_000);
         assert_eq!(out.iter().flat_map(|(_, w)| w.clone()).collect::<Vec<u8>>(), big);
+    }
+
+    #[test]
+    fn a_soft_limit_gives_smaller_windows_and_the_same_lines_and_cuts() {
+        let mut input: Vec<u8> = (0..5_000).flat_map(|i| format!("line {i}\n").into_bytes()).collect();
+        input.extend_from_slice(&[b'x'; 3000]);
+        input.extend_from_slice(b"\nafter\n");
+        let whole = |w: &mut Windows<&[u8]>| {
+            let mut out = Vec::new();
+            while let Some((first, win)) = w.next_window().unwrap() {
+                out.push((first, win.to_vec()));
+            }
+            out
+        };
+        let mut full = Windows::new(&input[..], 2048);
+        let mut soft = Windows::new(&input[..], 2048).soft_limit(256);
+        let (full_out, soft_out) = (whole(&mut full), whole(&mut soft));
+        assert!(soft_out.len() > full_out.len());
+        assert!(soft_out.iter().all(|(_, w)| w.len() <= 2048));
+        let lines = |out: &[(u64, Vec<u8>)]| -> Vec<Vec<u8>> {
+            out.iter()
+                .flat_map(|(_, w)| w.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect::<Vec<_>>())
+                .collect()
+        };
+        assert_eq!(
+            lines(&soft_out).iter().filter(|l| !l.is_empty()).count(),
+            lines(&full_out).iter().filter(|l| !l.is_empty()).count()
+        );
+        assert_eq!(soft.truncated_lines, full.truncated_lines);
+        assert_eq!(soft.truncated_lines, vec![5_001]);
+        assert_eq!(soft.lines(), full.lines());
     }
 
     #[test]

@@ -65,14 +65,13 @@ pub fn write_counted<'e, W: Write>(
         TimelineFormat::Parquet => {
             Err(io::Error::other("--format parquet writes a file, not a stream: give --output FILE"))
         }
-        TimelineFormat::Jsonl => {
+        TimelineFormat::Jsonl | TimelineFormat::Csv => {
+            write_preamble(out, format)?;
             for e in events {
-                serde_json::to_writer(&mut *out, e)?;
-                out.write_all(b"\n")?;
+                write_row(out, e, format)?;
             }
             Ok(0)
         }
-        TimelineFormat::Csv => write_csv(out, events).map(|_| 0),
         TimelineFormat::Table => write_table(out, events, width).map(|_| 0),
         TimelineFormat::Timesketch | TimelineFormat::TimesketchJsonl => {
             let mut undated = 0;
@@ -94,32 +93,71 @@ pub fn write_counted<'e, W: Write>(
 
 const CSV_HEADER: &str = "time,source,kind,host,process,pm_id,pid,user,message,fields,file,line,sha256";
 
-fn write_csv<'e, W: Write>(out: &mut W, events: impl Iterator<Item = &'e Event>) -> io::Result<()> {
-    writeln!(out, "{CSV_HEADER}")?;
-    for e in events {
-        let fields = e.fields_json();
-        let cells = [
-            e.time_text().unwrap_or_default(),
-            e.source.to_string(),
-            e.kind.to_string(),
-            e.host.clone().unwrap_or_default(),
-            e.process.clone().unwrap_or_default(),
-            e.pm_id.clone().unwrap_or_default(),
-            e.pid.map(|p| p.to_string()).unwrap_or_default(),
-            e.user.clone().unwrap_or_default(),
-            e.message.clone(),
-            fields,
-            e.provenance.file.clone(),
-            e.line.to_string(),
-            e.provenance.sha256.clone(),
-        ];
-        write_csv_row(out, cells.iter().map(String::as_str))?;
+/// Whether `format` is written one event per row, each row depending on its event only
+/// (what the streamed timeline can write as it merges; the table fits its columns to every
+/// row, and the Timesketch CSV has a column per field key of every event).
+pub fn is_row_format(format: TimelineFormat) -> bool {
+    matches!(format, TimelineFormat::Jsonl | TimelineFormat::Csv | TimelineFormat::TimesketchJsonl)
+}
+
+/// What a row format writes before its rows (the CSV header).
+pub fn write_preamble<W: Write>(out: &mut W, format: TimelineFormat) -> io::Result<()> {
+    match format {
+        TimelineFormat::Csv => writeln!(out, "{CSV_HEADER}"),
+        _ => Ok(()),
     }
-    Ok(())
+}
+
+/// Writes `e` as one row of a row format (see [`is_row_format`]); an undated event has no
+/// row in `timesketch-jsonl`.
+pub fn write_row<W: Write>(out: &mut W, e: &Event, format: TimelineFormat) -> io::Result<()> {
+    match (format, e.time) {
+        (TimelineFormat::Jsonl, _) => {
+            serde_json::to_writer(&mut *out, e)?;
+            out.write_all(b"\n")
+        }
+        (TimelineFormat::Csv, _) => write_csv_row(out, csv_cells(e).iter().map(String::as_str)),
+        (TimelineFormat::TimesketchJsonl, Some(t)) => {
+            serde_json::to_writer(&mut *out, &TimesketchRow(t, e))?;
+            out.write_all(b"\n")
+        }
+        (TimelineFormat::TimesketchJsonl, None) => Ok(()),
+        _ => Err(io::Error::other("not a row format")),
+    }
+}
+
+/// The cells of one `--format csv` row.
+fn csv_cells(e: &Event) -> Vec<String> {
+    let mut cells = vec![e.time_text().unwrap_or_default()];
+    cells.extend(contract_cells(e));
+    cells.extend([e.message.clone(), e.fields_json()]);
+    cells.extend(provenance_cells(e));
+    cells
+}
+
+/// The contract's columns from `source` to `user`, as cells.
+fn contract_cells(e: &Event) -> [String; 7] {
+    [
+        e.source.to_string(),
+        e.kind.to_string(),
+        e.host.clone().unwrap_or_default(),
+        e.process.clone().unwrap_or_default(),
+        e.pm_id.clone().unwrap_or_default(),
+        e.pid.map(|p| p.to_string()).unwrap_or_default(),
+        e.user.clone().unwrap_or_default(),
+    ]
+}
+
+/// File, line and SHA-256, as cells.
+fn provenance_cells(e: &Event) -> [String; 3] {
+    [e.provenance.file.clone(), e.line.to_string(), e.provenance.sha256.clone()]
 }
 
 /// One CSV row, every cell through [`safe::csv_cell`].
-fn write_csv_row<'c, W: Write>(out: &mut W, cells: impl Iterator<Item = &'c str>) -> io::Result<()> {
+pub(crate) fn write_csv_row<'c, W: Write>(
+    out: &mut W,
+    cells: impl Iterator<Item = &'c str>,
+) -> io::Result<()> {
     for (i, cell) in cells.enumerate() {
         if i > 0 {
             out.write_all(b",")?;
@@ -167,35 +205,40 @@ pub const FIELD_PREFIX: &str = "field_";
 
 fn write_timesketch_csv<W: Write>(out: &mut W, events: &[(DateTime<Utc>, &Event)]) -> io::Result<()> {
     let keys: BTreeSet<&str> = events.iter().flat_map(|(_, e)| e.fields.iter().map(|(k, _)| *k)).collect();
-    let field_columns: Vec<String> = keys.iter().map(|k| format!("{FIELD_PREFIX}{k}")).collect();
-    write_csv_row(out, TIMESKETCH_COLUMNS.into_iter().chain(field_columns.iter().map(String::as_str)))?;
+    write_timesketch_header(out, keys.iter().copied())?;
     for (t, e) in events {
-        let mut cells = vec![
-            e.message.clone(),
-            timesketch_datetime(*t),
-            t.timestamp_micros().to_string(),
-            timestamp_desc(e).to_string(),
-            e.source.to_string(),
-            e.kind.to_string(),
-            e.host.clone().unwrap_or_default(),
-            e.process.clone().unwrap_or_default(),
-            e.pm_id.clone().unwrap_or_default(),
-            e.pid.map(|p| p.to_string()).unwrap_or_default(),
-            e.user.clone().unwrap_or_default(),
-            e.provenance.file.clone(),
-            e.line.to_string(),
-            e.provenance.sha256.clone(),
-        ];
+        let mut cells = timesketch_cells(*t, e);
         cells.extend(keys.iter().map(|k| e.field(k).map(value_text).unwrap_or_default()));
         write_csv_row(out, cells.iter().map(String::as_str))?;
     }
     Ok(())
 }
 
+/// The Timesketch CSV header: the fixed columns, then one per field key (in `keys` order).
+pub(crate) fn write_timesketch_header<'k, W: Write>(
+    out: &mut W,
+    keys: impl Iterator<Item = &'k str>,
+) -> io::Result<()> {
+    let field_columns: Vec<String> = keys.map(|k| format!("{FIELD_PREFIX}{k}")).collect();
+    write_csv_row(out, TIMESKETCH_COLUMNS.into_iter().chain(field_columns.iter().map(String::as_str)))
+}
+
+/// The cells of a Timesketch CSV row before its field columns.
+pub(crate) fn timesketch_cells(t: DateTime<Utc>, e: &Event) -> Vec<String> {
+    let mut cells = vec![
+        e.message.clone(),
+        timesketch_datetime(t),
+        t.timestamp_micros().to_string(),
+        timestamp_desc(e).to_string(),
+    ];
+    cells.extend(contract_cells(e));
+    cells.extend(provenance_cells(e));
+    cells
+}
+
 fn write_timesketch_jsonl<W: Write>(out: &mut W, events: &[(DateTime<Utc>, &Event)]) -> io::Result<()> {
-    for (t, e) in events {
-        serde_json::to_writer(&mut *out, &TimesketchRow(*t, e))?;
-        out.write_all(b"\n")?;
+    for (_, e) in events {
+        write_row(out, e, TimelineFormat::TimesketchJsonl)?;
     }
     Ok(())
 }

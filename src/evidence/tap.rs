@@ -1,0 +1,50 @@
+//! A tap: events handed out as they are read instead of kept in the input.
+//!
+//! The streamed timeline (`crate::stream`) reads every input a second time and must not hold
+//! its events in memory. With [`LoadOptions::tap`](super::LoadOptions) set, the loader hands
+//! each window's events to the tap as soon as no later line can add to them (the last event
+//! stays until the next window, which may carry its continuation lines), and the rest when
+//! the input ends — in the order the parser gave them, with the loader's provenance (the
+//! input's hash is known only at its end: the tap's owner knows it from the first pass).
+
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::Input;
+use crate::event::Event;
+
+/// The soft window size of a tapped load (see `Windows::soft_limit`): a tap is used where
+/// many inputs are read at once.
+pub const WINDOW: usize = 1 << 20;
+
+/// What a tap calls: the input being read, its next events, and whether the input ended.
+pub type TapFn = dyn FnMut(&Input, Vec<Event>, bool) + Send;
+
+/// Where a load hands its events (see the module documentation).
+#[derive(Clone)]
+pub struct Tap(Arc<Mutex<Box<TapFn>>>);
+
+impl fmt::Debug for Tap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Tap")
+    }
+}
+
+impl Tap {
+    /// A tap calling `f`.
+    pub fn new(f: impl FnMut(&Input, Vec<Event>, bool) + Send + 'static) -> Tap {
+        Tap(Arc::new(Mutex::new(Box::new(f))))
+    }
+
+    /// Hands `input`'s events to the tap: all of them when `ended`, else all but the last.
+    pub(super) fn drain(tap: Option<&Tap>, input: &mut Input, ended: bool) {
+        let Some(Tap(f)) = tap else { return };
+        let last = if ended { None } else { input.events.pop() };
+        let events = std::mem::take(&mut input.events);
+        input.events.extend(last);
+        if !events.is_empty() || ended {
+            let mut f = f.lock().unwrap_or_else(PoisonError::into_inner);
+            f(input, events, ended);
+        }
+    }
+}
