@@ -85,6 +85,7 @@ use nom::{
 };
 
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
+use crate::scan;
 use crate::timefmt::{month_abbrev, zone};
 
 /// Source of every record of this parser.
@@ -154,11 +155,13 @@ impl NginxParser {
 
 impl LineParser for NginxParser {
     fn parse_line<'a>(&mut self, line_no: u64, text: &'a str, sink: &mut Sink<'a>) {
-        if text.trim().is_empty() {
+        if scan::is_blank(text) {
             sink.structural();
             return;
         }
-        let result = match error_line(text) {
+        // An error line starts `dddd/`; checked on bytes before its grammar.
+        let maybe_error = text.as_bytes().get(4) == Some(&b'/');
+        let result = match if maybe_error { error_line(text) } else { None } {
             Some(r) => r.map(|e| e.record(line_no)),
             None => access(text).map(|a| {
                 let time = a.time.unwrap_or(RawTime::None);
@@ -229,6 +232,8 @@ impl<'a> Access<'a> {
     /// caller read elsewhere, e.g. from a syslog header).
     pub fn record(&self, line: u64, time: RawTime) -> Record<'a> {
         let mut rec = Record::new(line, time, SOURCE, self.kind(), self.rest);
+        // Up to 8 fields: one allocation instead of growing from 4.
+        rec.fields.reserve_exact(8);
         rec.user = self.user.map(Cow::Borrowed);
         rec.push_field("client", self.client);
         if let Some(m) = self.method {
@@ -269,13 +274,9 @@ pub fn parse_access(message: &str) -> Option<Access<'_>> {
 /// without a trailing `/`), or anything starting with `/api/health` (`/api/health`,
 /// `/api/health/ready`, `/api/health/ping`, `/api/healthz`).
 pub fn is_health_path(path: &str) -> bool {
-    let p = path.split(['?', '#']).next().unwrap_or(path);
+    let p = memchr::memchr2(b'?', b'#', path.as_bytes()).map_or(path, |end| &path[..end]);
     let p = if p.len() > 1 { p.strip_suffix('/').unwrap_or(p) } else { p };
     p == "/health" || p == "/healthz" || p.starts_with("/api/health")
-}
-
-fn not_space(input: &str) -> IResult<&str, &str> {
-    take_while1(|c: char| c != ' ')(input)
 }
 
 /// A double-quoted string (backslash escapes skipped); returns the text between the quotes.
@@ -299,7 +300,35 @@ fn digits_n(n: usize) -> impl Fn(&str) -> IResult<&str, u32> {
 }
 
 /// ` <3 digits> <bytes>` then end or a space.
-fn status_bytes(input: &str) -> IResult<&str, (u32, Option<i64>)> {
+///
+/// Read on bytes: every access line (and every quote of a request with a raw quote) comes
+/// through here. The grammar: `SP 3DIGIT SP (1*DIGIT / "-")` (a byte count too large for an
+/// i64 fails), followed by the end or a space.
+fn status_bytes(input: &str) -> Option<(&str, (u32, Option<i64>))> {
+    let b = input.as_bytes();
+    if b.len() < 6 || b[0] != b' ' || b[4] != b' ' || !b[1..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let status = b[1..4].iter().fold(0, |v, &c| v * 10 + u32::from(c - b'0'));
+    let (end, bytes) = if b[5] == b'-' {
+        (6, None)
+    } else {
+        let digits = &b[5..5 + b[5..].iter().take_while(|c| c.is_ascii_digit()).count()];
+        if digits.is_empty() {
+            return None;
+        }
+        let n = digits.iter().try_fold(0i64, |n, &c| n.checked_mul(10)?.checked_add(i64::from(c - b'0')))?;
+        (5 + digits.len(), Some(n))
+    };
+    if !matches!(b.get(end), None | Some(b' ')) {
+        return None;
+    }
+    Some((&input[end..], (status, bytes)))
+}
+
+/// The nom reading of [`status_bytes`], kept as its specification for the tests.
+#[cfg(test)]
+fn status_bytes_grammar(input: &str) -> IResult<&str, (u32, Option<i64>)> {
     let (rest, (_, status, _, bytes)) = tuple((
         char(' '),
         digits_n(3),
@@ -319,13 +348,13 @@ fn status_bytes(input: &str) -> IResult<&str, (u32, Option<i64>)> {
 /// later `"` followed by a status (a raw quote inside the request).
 fn request_status(input: &str) -> Option<(&str, &str, u32, Option<i64>)> {
     if let Ok((rest, req)) = quoted(input) {
-        if let Ok((rest, (status, bytes))) = status_bytes(rest) {
+        if let Some((rest, (status, bytes))) = status_bytes(rest) {
             return Some((req, rest, status, bytes));
         }
     }
     let body = input.strip_prefix('"')?;
     for q in memchr::memchr_iter(b'"', body.as_bytes()) {
-        if let Ok((rest, (status, bytes))) = status_bytes(&body[q + 1..]) {
+        if let Some((rest, (status, bytes))) = status_bytes(&body[q + 1..]) {
             return Some((&body[..q], rest, status, bytes));
         }
     }
@@ -356,15 +385,16 @@ fn clf_time(input: &str) -> IResult<&str, ClfParts> {
 
 /// The access grammar; `Err` carries the unparsed reason.
 fn access(line: &str) -> Result<Access<'_>, &'static str> {
-    let head: IResult<&str, (&str, &str, &str)> = tuple((
-        terminated(not_space, char(' ')),
-        terminated(not_space, char(' ')),
-        terminated(not_space, char(' ')),
-    ))(line);
-    let Ok((after_user, (client, _ident, user))) = head else { return Err(REASON_NOT_NGINX) };
-    let stamp: IResult<&str, Option<ClfParts>> =
-        opt(terminated(delimited(char('['), clf_time, char(']')), char(' ')))(after_user);
-    let Ok((rest, parts)) = stamp else { return Err(REASON_NOT_NGINX) };
+    let (client, user, after_user) = head(line).ok_or(REASON_NOT_NGINX)?;
+    let (rest, parts) = match clf_fixed(after_user) {
+        Some((rest, parts)) => (rest, Some(parts)),
+        None => {
+            let stamp: IResult<&str, Option<ClfParts>> =
+                opt(terminated(delimited(char('['), clf_time, char(']')), char(' ')))(after_user);
+            let Ok((rest, parts)) = stamp else { return Err(REASON_NOT_NGINX) };
+            (rest, parts)
+        }
+    };
     if parts.is_none() && after_user.starts_with('[') {
         return Err(REASON_NOT_NGINX);
     }
@@ -393,6 +423,66 @@ fn access(line: &str) -> Result<Access<'_>, &'static str> {
         user_agent,
         upstream,
     })
+}
+
+/// `client SP ident SP user SP`, each a non-empty run of non-space characters:
+/// (client, user, the rest).
+fn head(line: &str) -> Option<(&str, &str, &str)> {
+    let b = line.as_bytes();
+    let field_end = |from: usize| memchr::memchr(b' ', &b[from..]).filter(|&n| n > 0).map(|n| from + n);
+    let client_end = field_end(0)?;
+    let ident_end = field_end(client_end + 1)?;
+    let user_end = field_end(ident_end + 1)?;
+    // Space is ASCII: every cut is on a char boundary.
+    Some((&line[..client_end], &line[ident_end + 1..user_end], &line[user_end + 1..]))
+}
+
+/// `"[" clf-time "]" SP` as nginx writes `$time_local` (`[17/Feb/2026:14:31:05 +0100] `), read
+/// at fixed byte positions. `None` for any other shape or an out-of-range zone: the
+/// [`clf_time`] grammar then decides (it reads this shape the same way).
+fn clf_fixed(s: &str) -> Option<(&str, ClfParts)> {
+    let b = s.as_bytes();
+    let shaped = b.len() >= 29
+        && b[0] == b'['
+        && b[3] == b'/'
+        && b[7] == b'/'
+        && b[12] == b':'
+        && b[15] == b':'
+        && b[18] == b':'
+        && b[21] == b' '
+        && matches!(b[22], b'+' | b'-')
+        && b[27] == b']'
+        && b[28] == b' ';
+    if !shaped {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
+    };
+    let month = match [b[4] | 0x20, b[5] | 0x20, b[6] | 0x20] {
+        [b'j', b'a', b'n'] => 1,
+        [b'f', b'e', b'b'] => 2,
+        [b'm', b'a', b'r'] => 3,
+        [b'a', b'p', b'r'] => 4,
+        [b'm', b'a', b'y'] => 5,
+        [b'j', b'u', b'n'] => 6,
+        [b'j', b'u', b'l'] => 7,
+        [b'a', b'u', b'g'] => 8,
+        [b's', b'e', b'p'] => 9,
+        [b'o', b'c', b't'] => 10,
+        [b'n', b'o', b'v'] => 11,
+        [b'd', b'e', b'c'] => 12,
+        _ => return None,
+    };
+    let (zh, zm) = (num(23..25)?, num(25..27)?);
+    if zh > 23 || zm > 59 {
+        return None;
+    }
+    let offset = (zh * 3600 + zm * 60) as i32;
+    let offset = if b[22] == b'-' { -offset } else { offset };
+    let parts = (num(8..12)?, month, num(1..3)?, num(13..15)?, num(16..18)?, num(19..21)?, offset);
+    // Byte 28 is a space (ASCII): 29 is a char boundary.
+    Some((&s[29..], parts))
 }
 
 /// `METHOD target [protocol]` → (method, target); anything else → (None, None).
@@ -637,6 +727,35 @@ mod tests {
         assert!(!is_address("203.0.113.5"));
         assert!(!is_address("0.123"));
         assert!(!is_address("-"));
+    }
+
+    #[test]
+    fn status_bytes_reads_like_its_grammar() {
+        let cases = [
+            " 200 123", " 200 123 \"-\"", " 200 -", " 200 - x", " 200 -5", " 200 12x", " 2000 1", " 20 1",
+            " 200 ", " 200", "200 1", " 200 99999999999999999999", " 200 9223372036854775807 ", " 50x 1",
+            " 502 0", " 200 \u{e9}", " \u{e9}00 1", "",
+        ];
+        for c in cases {
+            assert_eq!(status_bytes(c), status_bytes_grammar(c).ok(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn fixed_clf_time_reads_like_its_grammar() {
+        let cases = [
+            "[17/Feb/2026:14:31:05 +0100] x", "[17/fEB/2026:14:31:05 -0530] x", "[17/Feb/2026:14:31:05 +2400] x",
+            "[17/Feb/2026:14:31:05 +0160] x", "[17/Xyz/2026:14:31:05 +0100] x", "[1x/Feb/2026:14:31:05 +0100] x",
+            "[17/Feb/2026:14:31:05 +01:00] x", "[17/Feb/2026:14:31:05 Z] x", "[99/Feb/2026:99:99:99 +0000] x",
+            "[17/Feb/2026:14:31:05 +0100]x",
+        ];
+        for c in cases {
+            let grammar = terminated(delimited(char('['), clf_time, char(']')), char(' '))(c).ok();
+            if let Some(fixed) = clf_fixed(c) {
+                assert_eq!(Some(fixed), grammar, "{c:?}");
+            }
+        }
+        assert!(clf_fixed("[17/Feb/2026:14:31:05 +0100] x").is_some());
     }
 
     #[test]
