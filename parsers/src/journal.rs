@@ -72,6 +72,7 @@ use crate::ansi::strip as strip_ansi;
 use crate::kernel::{self, OomAssembler};
 use crate::messages::classify_into;
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
+use crate::scan;
 use crate::systemd::is_unit;
 use crate::timefmt::{bsd_timestamp, date, iso_datetime, month_abbrev, time};
 
@@ -190,7 +191,7 @@ impl LineParser for JournalParser {
         if self.export.is_some() && self.export_line(text, sink) {
             return;
         }
-        if text.trim().is_empty() {
+        if scan::is_blank(text) {
             sink.structural();
             return;
         }
@@ -395,19 +396,30 @@ impl JournalParser {
             .ident
             .filter(|i| is_unit(i))
             .or_else(|| (h.ident == Some("systemd")).then(|| unit_prefix(h.body)).flatten());
-        let header = [
-            h.ident.map(|v| ("ident", FieldValue::from(v))),
-            unit.map(|v| ("unit", FieldValue::from(v))),
-            h.zone_abbrev.map(|v| ("zone_abbrev", FieldValue::from(v))),
-            h.monotonic_us.map(|v| ("monotonic_us", FieldValue::Int(v))),
-            h.monotonic_us.map(|_| ("boot", FieldValue::Int(self.boot))),
-            self.boot_id.as_ref().map(|v| ("boot_id", FieldValue::Str(Cow::Owned(v.clone())))),
-            blob(h.body).map(|(n, s)| match n {
+        // Pushed one by one (not an array of options flattened): every text line comes here.
+        let fields = &mut rec.fields;
+        if let Some(v) = h.ident {
+            fields.push(("ident", FieldValue::from(v)));
+        }
+        if let Some(v) = unit {
+            fields.push(("unit", FieldValue::from(v)));
+        }
+        if let Some(v) = h.zone_abbrev {
+            fields.push(("zone_abbrev", FieldValue::from(v)));
+        }
+        if let Some(v) = h.monotonic_us {
+            fields.push(("monotonic_us", FieldValue::Int(v)));
+            fields.push(("boot", FieldValue::Int(self.boot)));
+        }
+        if let Some(v) = &self.boot_id {
+            fields.push(("boot_id", FieldValue::Str(Cow::Owned(v.clone()))));
+        }
+        if let Some((n, size)) = blob(h.body) {
+            fields.push(match n {
                 Some(n) => ("blob_bytes", FieldValue::Int(n)),
-                None => ("blob_size", FieldValue::from(s)),
-            }),
-        ];
-        rec.fields.extend(header.into_iter().flatten());
+                None => ("blob_size", FieldValue::from(size)),
+            });
+        }
         if h.ident == Some("kernel") {
             rec.source = SOURCE_KERNEL;
         }
@@ -420,6 +432,9 @@ impl JournalParser {
 
 /// The inside of a `-- … --` special line.
 fn special(text: &str) -> Option<&str> {
+    if !text.starts_with("--") {
+        return None;
+    }
     let t = text.trim_end();
     t.strip_prefix("-- ")?.strip_suffix(" --").map(str::trim).or_else(|| (t == "-- --").then_some(""))
 }
@@ -573,7 +588,7 @@ fn header(line: &str) -> Option<Result<TextHeader<'_>, &'static str>> {
 
 /// `ident ["[" pid "]"] ":" SP msg`, or a message alone.
 fn tag_part(s: &str) -> (Option<&str>, Option<u64>, &str) {
-    let (tag, body) = match s.find(": ") {
+    let (tag, body) = match find_colon_space(s) {
         Some(i) => (&s[..i], &s[i + 2..]),
         None => match s.strip_suffix(':') {
             Some(tag) if !tag.contains(' ') => (tag, ""),
@@ -593,12 +608,21 @@ fn tag_part(s: &str) -> (Option<&str>, Option<u64>, &str) {
     (Some(ident), pid, body)
 }
 
+/// The first `": "` of `s` (a scan for `:`, not a substring searcher built per line).
+fn find_colon_space(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' '))
+}
+
 /// The stamp at the start of a line (any text mode).
 fn stamp(line: &str) -> Option<Result<Stamp<'_>, &'static str>> {
     let first = line.as_bytes().first()?;
     match first {
         b'[' => monotonic(line).ok().map(|(rest, us)| Ok((rest, RawTime::None, None, Some(us)))),
         b'0'..=b'9' => {
+            if let Some((rest, time)) = iso_fixed(line) {
+                return Some(Ok((rest, time, None, None)));
+            }
             if let Ok((rest, (local, zone))) = iso_datetime(line) {
                 let time = match zone {
                     Some(offset_secs) => RawTime::Exact { local, offset_secs },
@@ -626,6 +650,66 @@ fn stamp(line: &str) -> Option<Result<Stamp<'_>, &'static str>> {
             shaped.then_some(Err(REASON_BAD_TIME))
         }
     }
+}
+
+/// The short-iso stamps (`2026-02-02T14:00:00+0100 `, `-precise`'s `…:00.123456+01:00 `, a
+/// `Z`) read at fixed byte positions, when followed by the space before the host: (the rest
+/// from that space, the time). `None` for any other shape or value (a leap second, an
+/// out-of-range zone): [`iso_datetime`] then decides, and reads these shapes the same way.
+fn iso_fixed(line: &str) -> Option<(&str, RawTime)> {
+    let b = line.as_bytes();
+    let shaped = b.len() > 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b' ')
+        && b[13] == b':'
+        && b[16] == b':';
+    if !shaped {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)?.iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut at = 19;
+    let mut nanos = 0;
+    if matches!(b[at], b'.' | b',') {
+        let digits = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        // ASCII digits: the cut is on a char boundary.
+        nanos = frac_units(&line[at + 1..at + 1 + digits], 9);
+        at += 1 + digits;
+    }
+    let offset = match *b.get(at)? {
+        b'Z' | b'z' => {
+            at += 1;
+            0
+        }
+        sign @ (b'+' | b'-') => {
+            let zh = num(at + 1..at + 3)?;
+            let colon = usize::from(b.get(at + 3) == Some(&b':'));
+            let zm = num(at + 3 + colon..at + 5 + colon)?;
+            if zh > 23 || zm > 59 {
+                return None;
+            }
+            at += 5 + colon;
+            let secs = (zh * 3600 + zm * 60) as i32;
+            if sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    if b.get(at) != Some(&b' ') || s > 59 {
+        return None;
+    }
+    let time = chrono::NaiveTime::from_hms_nano_opt(h, mi, s, nanos)?;
+    Some((&line[at..], RawTime::Exact { local: date.and_time(time), offset_secs: offset }))
 }
 
 /// `YYYY-MM-` shape (an ISO stamp whose values are wrong).
