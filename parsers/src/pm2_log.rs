@@ -78,6 +78,7 @@ use nom::{
 
 use crate::ansi::strip as strip_ansi;
 use crate::record::{FieldValue, FileOffset, LineParser, RawTime, Record, Sink};
+use crate::scan;
 use crate::timefmt::{date, time, zone};
 
 const SOURCE: &str = "pm2";
@@ -337,7 +338,7 @@ impl Pm2LogParser {
 
     fn handle<'b>(&mut self, line_no: u64, body: &'b str, sink: &mut Sink<'b>) -> Account<'b> {
         let body = body.strip_prefix('\u{feff}').unwrap_or(body);
-        if body.trim().is_empty() {
+        if scan::is_blank(body) {
             return Account::Structural;
         }
         match prefix(body) {
@@ -468,7 +469,7 @@ impl Pm2LogParser {
 
     fn unprefixed<'b>(&mut self, line_no: u64, body: &'b str, sink: &mut Sink<'b>) -> Account<'b> {
         self.flush_banner(sink);
-        let trimmed = body.trim();
+        let trimmed = scan::trim(body);
         if trimmed.starts_with("<--- Last few GCs")
             || (!self.in_oom
                 && (trimmed.starts_with("<--- JS stacktrace") || trimmed.starts_with("FATAL ERROR:")))
@@ -822,14 +823,76 @@ fn old_tag(input: &str) -> IResult<&str, ()> {
 
 /// `prefix = [old-tag] stamp-part [level-tag]`; the rest is the message.
 fn prefix(input: &str) -> IResult<&str, Prefix> {
+    // Every line comes through here, and most either have no prefix (stack frames, V8 output:
+    // a prefix starts with `P`, `[` or a digit) or today's `2026-02-17T14:31:02: ` one, read
+    // at fixed positions. The grammar decides everything else.
+    match input.as_bytes().first() {
+        Some(b'P' | b'[') => {}
+        Some(b'0'..=b'9') => {
+            if let Some(fixed) = fixed_prefix(input) {
+                return Ok(fixed);
+            }
+        }
+        _ => return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Alt))),
+    }
     let (rest, (_, (local, zone), level)) = tuple((opt(old_tag), stamp_part, opt(level_tag)))(input)?;
     Ok((rest, Prefix { local, zone, level }))
+}
+
+/// The prefix PM2 ≥ 3.2 writes (`YYYY-MM-DDTHH:mm:ss: ` and the level tag that may follow it),
+/// read at fixed byte positions; the same reading as [`prefix`]'s grammar (no zone, no
+/// fraction, the space after `:` optional). `None` for other shapes and impossible values.
+fn fixed_prefix(input: &str) -> Option<(&str, Prefix)> {
+    let b = input.as_bytes();
+    let shaped = b.len() >= 20
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b' ')
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b':';
+    if !shaped {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if s > 59 {
+        return None;
+    }
+    let local = date.and_time(chrono::NaiveTime::from_hms_opt(h, mi, s)?);
+    // Bytes 19 and 20 are ASCII: the cuts are on char boundaries.
+    let rest = if b.get(20) == Some(&b' ') { &input[21..] } else { &input[20..] };
+    let (rest, level) = match fixed_level(rest) {
+        Some((rest, level)) => (rest, Some(level)),
+        None => (rest, None),
+    };
+    Some((rest, Prefix { local, zone: None, level }))
+}
+
+/// [`level_tag`] on bytes: `"PM2 " level ":" [SP]`.
+fn fixed_level(input: &str) -> Option<(&str, &'static str)> {
+    let after = input.strip_prefix("PM2 ")?;
+    let (level, len) = match after.as_bytes().first()? {
+        b'l' if after.starts_with("log:") => ("log", 4),
+        b'i' if after.starts_with("info:") => ("info", 5),
+        b'w' if after.starts_with("warn:") => ("warn", 5),
+        b'e' if after.starts_with("error:") => ("error", 6),
+        _ => return None,
+    };
+    let rest = &after[len..];
+    Some((rest.strip_prefix(' ').unwrap_or(rest), level))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Banner
 
 fn is_separator(msg: &str) -> bool {
+    if !msg.starts_with('=') {
+        return false;
+    }
     let m = msg.trim_end();
     m.len() >= 20 && m.bytes().all(|b| b == b'=')
 }
@@ -1209,6 +1272,9 @@ fn node_warning_head(input: &str) -> IResult<&str, (u64, Option<&str>)> {
 }
 
 fn node_warning(s: &str) -> Option<NodeWarning<'_>> {
+    if !s.starts_with("(node:") {
+        return None;
+    }
     let (rest, (pid, code)) = node_warning_head(s).ok()?;
     let warning = rest
         .trim_start()
