@@ -60,7 +60,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, NaiveDateTime};
+use chrono::{DateTime, NaiveDateTime, Timelike};
 use nom::{
     bytes::complete::{take_while, take_while1},
     character::complete::{char, digit1},
@@ -658,23 +658,10 @@ fn stamp(line: &str) -> Option<Result<Stamp<'_>, &'static str>> {
 /// out-of-range zone): [`iso_datetime`] then decides, and reads these shapes the same way.
 fn iso_fixed(line: &str) -> Option<(&str, RawTime)> {
     let b = line.as_bytes();
-    let shaped = b.len() > 20
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && matches!(b[10], b'T' | b' ')
-        && b[13] == b':'
-        && b[16] == b':';
-    if !shaped {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        b.get(r)?.iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
-    };
-    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let local = scan::iso_date_time(b)?;
     let mut at = 19;
     let mut nanos = 0;
-    if matches!(b[at], b'.' | b',') {
+    if matches!(b.get(at), Some(b'.' | b',')) {
         let digits = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
         if digits == 0 {
             return None;
@@ -689,9 +676,9 @@ fn iso_fixed(line: &str) -> Option<(&str, RawTime)> {
             0
         }
         sign @ (b'+' | b'-') => {
-            let zh = num(at + 1..at + 3)?;
+            let zh = scan::number(b.get(at + 1..at + 3)?)?;
             let colon = usize::from(b.get(at + 3) == Some(&b':'));
-            let zm = num(at + 3 + colon..at + 5 + colon)?;
+            let zm = scan::number(b.get(at + 3 + colon..at + 5 + colon)?)?;
             if zh > 23 || zm > 59 {
                 return None;
             }
@@ -705,11 +692,11 @@ fn iso_fixed(line: &str) -> Option<(&str, RawTime)> {
         }
         _ => return None,
     };
-    if b.get(at) != Some(&b' ') || s > 59 {
+    if b.get(at) != Some(&b' ') {
         return None;
     }
-    let time = chrono::NaiveTime::from_hms_nano_opt(h, mi, s, nanos)?;
-    Some((&line[at..], RawTime::Exact { local: date.and_time(time), offset_secs: offset }))
+    let local = local.with_nanosecond(nanos)?;
+    Some((&line[at..], RawTime::Exact { local, offset_secs: offset }))
 }
 
 /// `YYYY-MM-` shape (an ISO stamp whose values are wrong).

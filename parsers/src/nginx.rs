@@ -456,9 +456,7 @@ fn clf_fixed(s: &str) -> Option<(&str, ClfParts)> {
     if !shaped {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
-    };
+    let num = |r: std::ops::Range<usize>| scan::number(&b[r]);
     let month = match [b[4] | 0x20, b[5] | 0x20, b[6] | 0x20] {
         [b'j', b'a', b'n'] => 1,
         [b'f', b'e', b'b'] => 2,

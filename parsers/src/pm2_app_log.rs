@@ -81,7 +81,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDateTime, NaiveTime};
 use nom::{
     branch::alt,
     bytes::complete::{tag, take_while1, take_while_m_n},
@@ -649,19 +649,7 @@ fn time_true_prefix(body: &str) -> Option<(&str, RawTime)> {
     if b.len() < 20 || b[19] != b':' || (b.len() > 20 && b[20] != b' ') {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
-    };
-    let shaped = b[4] == b'-' && b[7] == b'-' && matches!(b[10], b'T' | b' ') && b[13] == b':' && b[16] == b':';
-    if !shaped {
-        return None;
-    }
-    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if s > 59 {
-        return None;
-    }
-    let local = date.and_time(NaiveTime::from_hms_opt(h, mi, s)?);
+    let local = scan::iso_date_time(b)?;
     // `b[20]` is a space (ASCII) when present: 21 is a char boundary.
     Some((body.get(21..).unwrap_or(""), RawTime::Local { local, file_offset: None }))
 }
@@ -876,48 +864,68 @@ struct Marks {
     unhandled: bool,
 }
 
-/// Bytes a phrase of [`Marks`] starts with.
-static MARK_START: [bool; 256] = {
-    let mut t = [false; 256];
-    let starts = *b"JRfFEuU[";
-    let mut i = 0;
-    while i < starts.len() {
-        t[starts[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
+/// Whether a phrase of [`Marks`] may start with the bytes `a`, `b`: `Ja`, `Re`, `fa`, `EA`,
+/// `EN`, `EC`, `un`, `[U` (case as the phrase allows). Branch-free, so that a block of
+/// positions is tested at once (vectorised) and only a block with a candidate is searched.
+#[inline(always)]
+fn may_start(a: u8, b: u8) -> bool {
+    let (la, lb) = (a | 0x20, b | 0x20);
+    (a == b'J') & (b == b'a')
+        | (a == b'R') & (b == b'e')
+        | (la == b'f') & (lb == b'a')
+        | (a == b'E') & ((b == b'A') | (b == b'N') | (b == b'C'))
+        | (la == b'u') & (lb == b'n')
+        | (a == b'[') & (b == b'U')
+}
 
 impl Marks {
     fn of(msg: &str) -> Marks {
+        const BLOCK: usize = 32;
         let b = msg.as_bytes();
         let mut m = Marks::default();
-        let mut from = 0;
-        while let Some(off) = b[from..].iter().position(|&c| MARK_START[c as usize]) {
-            let i = from + off;
-            from = i + 1;
-            let (c, at) = (b[i], &b[i..]);
-            match c {
-                b'J' => m.heap_oom |= at.starts_with(b"JavaScript heap out of memory"),
-                b'R' => m.heap_oom |= at.starts_with(b"Reached heap limit"),
-                b'f' | b'F' => m.heap_oom |= starts_with_ci(at, b"fatal javascript oom"),
-                b'E' => {
-                    for (slot, word) in m.errno.iter_mut().zip(ERRNOS) {
-                        if slot.is_none() && at.starts_with(word) && whole_word(b, i, i + word.len()) {
-                            *slot = Some(i + word.len());
-                        }
-                    }
-                }
-                b'[' => m.unhandled |= at.starts_with(b"[UnhandledPromiseRejection:"),
-                _ => {
-                    // `u` / `U`.
-                    m.uncaught |= starts_with_ci(at, b"uncaught exception") || starts_with_ci(at, b"uncaughtexception");
-                    m.unhandled |=
-                        starts_with_ci(at, b"unhandled rejection") || starts_with_ci(at, b"unhandledrejection");
+        // Every phrase has at least two bytes: it starts at a position with a next byte.
+        let starts = b.len().saturating_sub(1);
+        let mut block = 0;
+        while block < starts {
+            let end = (block + BLOCK).min(starts);
+            // The block's bytes and the byte after it, zero-padded (zero starts no phrase), as
+            // a fixed-size array: the test below compiles to vector compares.
+            let mut pair = [0u8; BLOCK + 1];
+            pair[..end + 1 - block].copy_from_slice(&b[block..=end]);
+            let (x, y) = (&pair[..BLOCK], &pair[1..]);
+            if x.iter().zip(y).fold(false, |hit, (&a, &c)| hit | may_start(a, c)) {
+                for i in block..end {
+                    m.read_at(b, i);
                 }
             }
+            block = end;
         }
         m
+    }
+
+    /// Notes the phrase starting at `b[i]`, if any.
+    fn read_at(&mut self, b: &[u8], i: usize) {
+        let at = &b[i..];
+        match b[i] {
+            b'J' => self.heap_oom |= at.starts_with(b"JavaScript heap out of memory"),
+            b'R' => self.heap_oom |= at.starts_with(b"Reached heap limit"),
+            b'f' | b'F' => self.heap_oom |= starts_with_ci(at, b"fatal javascript oom"),
+            b'E' => {
+                for (slot, word) in self.errno.iter_mut().zip(ERRNOS) {
+                    if slot.is_none() && at.starts_with(word) && whole_word(b, i, i + word.len()) {
+                        *slot = Some(i + word.len());
+                    }
+                }
+            }
+            b'[' => self.unhandled |= at.starts_with(b"[UnhandledPromiseRejection:"),
+            b'u' | b'U' => {
+                self.uncaught |=
+                    starts_with_ci(at, b"uncaught exception") || starts_with_ci(at, b"uncaughtexception");
+                self.unhandled |=
+                    starts_with_ci(at, b"unhandled rejection") || starts_with_ci(at, b"unhandledrejection");
+            }
+            _ => {}
+        }
     }
 }
 
@@ -969,6 +977,10 @@ fn is_frame(msg: &str) -> bool {
 /// Lines of a Node crash report that follow its stack.
 fn is_crash_tail(msg: &str) -> bool {
     let t = scan::trim(msg);
+    // The first byte of each shape below (`- /` is at the start of `msg`, hence of `t`).
+    if !matches!(t.as_bytes().first(), Some(b'}' | b']' | b'E' | b'N' | b'R' | b'-' | b'.')) {
+        return false;
+    }
     matches!(t, "}" | "})" | "]" | "};")
         || t.starts_with("Emitted 'error' event")
         || t.strip_prefix("Node.js v").is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))

@@ -844,25 +844,10 @@ fn prefix(input: &str) -> IResult<&str, Prefix> {
 /// fraction, the space after `:` optional). `None` for other shapes and impossible values.
 fn fixed_prefix(input: &str) -> Option<(&str, Prefix)> {
     let b = input.as_bytes();
-    let shaped = b.len() >= 20
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && matches!(b[10], b'T' | b' ')
-        && b[13] == b':'
-        && b[16] == b':'
-        && b[19] == b':';
-    if !shaped {
+    if b.get(19) != Some(&b':') {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| {
-        b[r].iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
-    };
-    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
-    let (h, mi, s) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if s > 59 {
-        return None;
-    }
-    let local = date.and_time(chrono::NaiveTime::from_hms_opt(h, mi, s)?);
+    let local = scan::iso_date_time(b)?;
     // Bytes 19 and 20 are ASCII: the cuts are on char boundaries.
     let rest = if b.get(20) == Some(&b' ') { &input[21..] } else { &input[20..] };
     let (rest, level) = match fixed_level(rest) {
