@@ -35,8 +35,16 @@ fn parsers(c: &mut Criterion) {
         ("pm2-log", Format::Pm2Log, "2026-02-17-pm2-delete-all/pm2/pm2.log"),
         ("journal", Format::Journal, "2026-03-10-oom-killer/commands/journalctl.txt"),
         ("nginx-access", Format::Nginx, "2026-02-17-pm2-delete-all/var/log/nginx/access.log"),
-        ("pm2-app-log", Format::Pm2AppLog, "2026-03-10-oom-killer/pm2/logs/flyer-crawler-analytics-worker-out.log"),
-        ("pm2-app-log-stacks", Format::Pm2AppLog, "2026-04-20-crash-loop/pm2/logs/flyer-crawler-worker-error.log"),
+        (
+            "pm2-app-log",
+            Format::Pm2AppLog,
+            "2026-03-10-oom-killer/pm2/logs/flyer-crawler-analytics-worker-out.log",
+        ),
+        (
+            "pm2-app-log-stacks",
+            Format::Pm2AppLog,
+            "2026-04-20-crash-loop/pm2/logs/flyer-crawler-worker-error.log",
+        ),
         ("ci-log", Format::CiLog, "2026-02-17-pm2-delete-all/ci/deploy-to-test-deploy-to-test-1234.log"),
     ];
     let mut group = c.benchmark_group("parse");

@@ -774,6 +774,38 @@ fn verify_err(input: &str) -> nom::Err<nom::error::Error<&str>> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Whenever the fixed-position reading finds a stamp, it is the grammar's and the
+        /// header's space follows it.
+        #[test]
+        fn fixed_iso_stamp_reads_like_the_grammar(
+            stamp in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]",
+            tail in "([.,][0-9]{0,10})?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?|[+-][0-9:]{0,5})? ?[a-z ]{0,4}",
+        ) {
+            let line = format!("{stamp}{tail}");
+            if let Some((rest, time)) = iso_fixed(&line) {
+                let (g_rest, (local, zone)) = iso_datetime(&line).unwrap();
+                let zone = zone.unwrap();
+                proptest::prop_assert_eq!((rest, time), (g_rest, RawTime::Exact { local, offset_secs: zone }));
+                proptest::prop_assert!(rest.starts_with(' '));
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_iso_stamps() {
+        for line in [
+            "2026-02-02T14:00:00+0100 h k: m",
+            "2026-02-02T14:00:00.123456+01:00 h k: m",
+            "2026-02-02 14:00:00Z h",
+        ] {
+            assert!(iso_fixed(line).is_some(), "{line}");
+        }
+        for line in ["2026-02-02T14:00:00+01 h", "2026-02-02T14:00:00+2400 h", "2026-02-02T14:00:60Z h"] {
+            assert!(iso_fixed(line).is_none(), "{line}: the grammar's");
+        }
+    }
+
     #[test]
     fn tag_part_forms() {
         assert_eq!(tag_part("kernel: x: y"), (Some("kernel"), None, "x: y"));

@@ -385,7 +385,7 @@ fn clf_time(input: &str) -> IResult<&str, ClfParts> {
 
 /// The access grammar; `Err` carries the unparsed reason.
 fn access(line: &str) -> Result<Access<'_>, &'static str> {
-    let (client, user, after_user) = head(line).ok_or(REASON_NOT_NGINX)?;
+    let (client, user, after_user) = head_fields(line).ok_or(REASON_NOT_NGINX)?;
     let (rest, parts) = match clf_fixed(after_user) {
         Some((rest, parts)) => (rest, Some(parts)),
         None => {
@@ -427,7 +427,7 @@ fn access(line: &str) -> Result<Access<'_>, &'static str> {
 
 /// `client SP ident SP user SP`, each a non-empty run of non-space characters:
 /// (client, user, the rest).
-fn head(line: &str) -> Option<(&str, &str, &str)> {
+fn head_fields(line: &str) -> Option<(&str, &str, &str)> {
     let b = line.as_bytes();
     let field_end = |from: usize| memchr::memchr(b' ', &b[from..]).filter(|&n| n > 0).map(|n| from + n);
     let client_end = field_end(0)?;
@@ -730,9 +730,24 @@ mod tests {
     #[test]
     fn status_bytes_reads_like_its_grammar() {
         let cases = [
-            " 200 123", " 200 123 \"-\"", " 200 -", " 200 - x", " 200 -5", " 200 12x", " 2000 1", " 20 1",
-            " 200 ", " 200", "200 1", " 200 99999999999999999999", " 200 9223372036854775807 ", " 50x 1",
-            " 502 0", " 200 \u{e9}", " \u{e9}00 1", "",
+            " 200 123",
+            " 200 123 \"-\"",
+            " 200 -",
+            " 200 - x",
+            " 200 -5",
+            " 200 12x",
+            " 2000 1",
+            " 20 1",
+            " 200 ",
+            " 200",
+            "200 1",
+            " 200 99999999999999999999",
+            " 200 9223372036854775807 ",
+            " 50x 1",
+            " 502 0",
+            " 200 \u{e9}",
+            " \u{e9}00 1",
+            "",
         ];
         for c in cases {
             assert_eq!(status_bytes(c), status_bytes_grammar(c).ok(), "{c:?}");
@@ -742,9 +757,15 @@ mod tests {
     #[test]
     fn fixed_clf_time_reads_like_its_grammar() {
         let cases = [
-            "[17/Feb/2026:14:31:05 +0100] x", "[17/fEB/2026:14:31:05 -0530] x", "[17/Feb/2026:14:31:05 +2400] x",
-            "[17/Feb/2026:14:31:05 +0160] x", "[17/Xyz/2026:14:31:05 +0100] x", "[1x/Feb/2026:14:31:05 +0100] x",
-            "[17/Feb/2026:14:31:05 +01:00] x", "[17/Feb/2026:14:31:05 Z] x", "[99/Feb/2026:99:99:99 +0000] x",
+            "[17/Feb/2026:14:31:05 +0100] x",
+            "[17/fEB/2026:14:31:05 -0530] x",
+            "[17/Feb/2026:14:31:05 +2400] x",
+            "[17/Feb/2026:14:31:05 +0160] x",
+            "[17/Xyz/2026:14:31:05 +0100] x",
+            "[1x/Feb/2026:14:31:05 +0100] x",
+            "[17/Feb/2026:14:31:05 +01:00] x",
+            "[17/Feb/2026:14:31:05 Z] x",
+            "[99/Feb/2026:99:99:99 +0000] x",
             "[17/Feb/2026:14:31:05 +0100]x",
         ];
         for c in cases {
@@ -754,6 +775,30 @@ mod tests {
             }
         }
         assert!(clf_fixed("[17/Feb/2026:14:31:05 +0100] x").is_some());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_readers_read_like_the_grammar(
+            head in "[0-9.a-f:]{0,15}( [-a-z]{0,3}){0,3} ?",
+            stamp in "\\[[0-3][0-9]/(Jan|feb|MAR|Dec|Xyz|[A-Za-z]{3})/[0-9]{4}:[0-2][0-9]:[0-6][0-9]:[0-6][0-9] \
+                      ([+-][0-2][0-9][0-6][0-9]|[+-Z][0-9:]{0,5})\\] ?",
+            status in " [0-9]{2,4} ([0-9]{0,22}|-[0-9]?)( |x)?",
+        ) {
+            let line = format!("{head}{stamp}\"GET / HTTP/1.1\"{status}");
+            let field = || terminated(take_while1(|c: char| c != ' '), char::<&str, nom::error::Error<&str>>(' '));
+            let grammar = tuple((field(), field(), field()))(line.as_str())
+                .ok()
+                .map(|(rest, (client, _, user))| (client, user, rest));
+            proptest::prop_assert_eq!(head_fields(&line), grammar);
+            let at_stamp = &line[line.find('[').unwrap_or(0)..];
+            if let Some(fixed) = clf_fixed(at_stamp) {
+                let grammar = terminated(delimited(char('['), clf_time, char(']')), char(' '))(at_stamp).ok();
+                proptest::prop_assert_eq!(Some(fixed), grammar);
+            }
+            let at_status = &line[line.rfind('"').map_or(0, |q| q + 1)..];
+            proptest::prop_assert_eq!(status_bytes(at_status), status_bytes_grammar(at_status).ok());
+        }
     }
 
     #[test]

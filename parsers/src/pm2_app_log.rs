@@ -624,9 +624,14 @@ fn prefix_sep(input: &str) -> IResult<&str, ()> {
 /// The date prefix of a stored line: `None` when there is none, `Some(Err)` when a
 /// prefix-shaped stamp is out of range, else the message and its time.
 fn prefix(body: &str) -> Option<Result<(&str, RawTime), &'static str>> {
-    if let Some(plain) = time_true_prefix(body) {
-        return Some(Ok(plain));
+    match time_true_prefix(body) {
+        Some(plain) => Some(Ok(plain)),
+        None => prefix_grammar(body),
     }
+}
+
+/// [`prefix`] by the grammar alone.
+fn prefix_grammar(body: &str) -> Option<Result<(&str, RawTime), &'static str>> {
     match stamp(body) {
         Ok((rest, (local, z))) => {
             let (msg, ()) = prefix_sep(rest).ok()?;
@@ -1107,6 +1112,53 @@ mod tests {
         assert_eq!(prefix("2026-02-30T14:35:00: x"), Some(Err(REASON_BAD_TIME)));
         assert_eq!(prefix("2026-02-17 14:35:00.123 INFO x"), None);
         assert_eq!(prefix("2026-02-17 14:35:00"), None);
+    }
+
+    /// The phrase tests as plain substring searches: the specification [`Marks::of`] meets.
+    fn marks_by_search(msg: &str) -> Marks {
+        let ci = |needle: &str| msg.to_ascii_lowercase().contains(needle);
+        let word_end = |word: &str| {
+            msg.match_indices(word)
+                .map(|(at, _)| (at, at + word.len()))
+                .find(|&(at, end)| whole_word(msg.as_bytes(), at, end))
+        };
+        Marks {
+            heap_oom: msg.contains("JavaScript heap out of memory")
+                || msg.contains("Reached heap limit")
+                || ci("fatal javascript oom"),
+            errno: ["EADDRINUSE", "ENOSPC", "ENOMEM", "ECONNREFUSED"]
+                .map(|w| word_end(w).map(|(_, end)| end)),
+            uncaught: ci("uncaught exception") || ci("uncaughtexception"),
+            unhandled: msg.contains("[UnhandledPromiseRejection:")
+                || ci("unhandled rejection")
+                || ci("unhandledrejection"),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn marks_are_what_substring_searches_find(
+            parts in proptest::collection::vec(
+                "EADDRINUSE|ENOSPC|ENOMEM|ECONNREFUSED|Uncaught Exception|uncaughtException|UNHANDLED rejection|\
+                 unhandledRejection|\\[UnhandledPromiseRejection:|JavaScript heap out of memory|Reached heap limit|\
+                 FATAL javascript OOM|_|[ a-zA-Z:\\[\\]]{0,40}|\\PC{0,8}",
+                0..6,
+            )
+        ) {
+            let msg = parts.concat();
+            proptest::prop_assert_eq!(Marks::of(&msg), marks_by_search(&msg));
+        }
+
+        #[test]
+        fn fixed_prefix_reads_like_the_grammar(
+            stamp in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]",
+            tail in ":( .{0,8})?|[:.,Z +][0-9:. +Z]{0,8}",
+        ) {
+            let line = format!("{stamp}{tail}");
+            if let Some(fixed) = time_true_prefix(&line) {
+                proptest::prop_assert_eq!(Some(Ok(fixed)), prefix_grammar(&line));
+            }
+        }
     }
 
     #[test]

@@ -779,6 +779,7 @@ fn exit_code(code: &str) -> FieldValue<'_> {
 // Prefix grammar
 
 /// What a prefix says.
+#[derive(Debug, PartialEq)]
 struct Prefix {
     local: NaiveDateTime,
     /// A numeric offset written in the prefix (0.x only); never the 3.0–3.1 fake `Z`.
@@ -835,6 +836,11 @@ fn prefix(input: &str) -> IResult<&str, Prefix> {
         }
         _ => return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Alt))),
     }
+    prefix_grammar(input)
+}
+
+/// [`prefix`] by the grammar alone.
+fn prefix_grammar(input: &str) -> IResult<&str, Prefix> {
     let (rest, (_, (local, zone), level)) = tuple((opt(old_tag), stamp_part, opt(level_tag)))(input)?;
     Ok((rest, Prefix { local, zone, level }))
 }
@@ -1346,5 +1352,38 @@ fn transfer(tmp: Sink<'_>, sink: &mut Sink<'_>) {
     }
     for record in tmp.records {
         sink.records.push(into_owned(record));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Whenever the fixed-position reading finds a prefix, it is the grammar's.
+        #[test]
+        fn fixed_prefix_reads_like_the_grammar(
+            stamp in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]",
+            tail in ":( ?(PM2 (log|info|warn|error|debug|LOG)(: ?|x)?)?.{0,6})?|[:.,Z +][0-9:. +Z]{0,8}",
+        ) {
+            let line = format!("{stamp}{tail}");
+            if let Some(fixed) = fixed_prefix(&line) {
+                proptest::prop_assert_eq!(Ok(fixed), prefix_grammar(&line).map_err(|_| ()));
+            }
+        }
+
+        /// A line that starts with anything but `P`, `[` or a digit has no prefix.
+        #[test]
+        fn no_prefix_without_its_first_byte(line in "[^P\\[0-9].{0,40}") {
+            proptest::prop_assert!(prefix_grammar(&line).is_err());
+        }
+    }
+
+    #[test]
+    fn fixed_prefix_reads_todays_lines() {
+        let (msg, p) = fixed_prefix("2026-02-17T14:31:02: PM2 log: App [api:0] online").unwrap();
+        assert_eq!((msg, p.level, p.zone), ("App [api:0] online", Some("log"), None));
+        assert_eq!(fixed_prefix("2026-02-17T14:31:02:PM2 error:x").unwrap().0, "x");
+        assert!(fixed_prefix("2026-02-17T14:31:60: x").is_none(), "leap second: the grammar's");
     }
 }
