@@ -358,20 +358,22 @@ impl Pm2AppLogParser {
             self.seen_record = true;
             return Decision::Daemon;
         }
+        // A tagged line's context is needed now (its stream decides what it continues); an
+        // untagged line's only when it starts a record (most lines of a stack trace do not).
         let (ctx, body) = match tag {
-            Some((id, name, body)) => (self.ctx(Some((id, name)), colour), body),
-            None => (self.ctx(None, colour), line),
+            Some((id, name, body)) => (Some(self.ctx(Some((id, name)), colour)), body),
+            None => (None, line),
         };
         if scan::is_blank(body) {
             return Decision::Structural;
         }
-        let key = tag.map(|(id, _, _)| (id, ctx.stream));
+        let key = tag.zip(ctx.as_ref()).map(|((id, _, _), ctx)| (id, ctx.stream));
         let same_source = match (&self.last_tag, key) {
             (None, None) => true,
             (Some((last_id, last_stream)), Some((id, stream))) => last_id == id && *last_stream == stream,
             _ => false,
         };
-        let d = self.stored(line_no, body, ctx, same_source);
+        let d = self.stored(line_no, body, ctx, colour, same_source);
         if matches!(d, Decision::Event(_) | Decision::Hold(..)) {
             match key {
                 Some((id, stream)) => match self.last_tag.as_mut() {
@@ -424,11 +426,21 @@ impl Pm2AppLogParser {
         }
     }
 
-    /// A line as PM2 stored it (after any `pm2 logs` tag).
+    /// A line as PM2 stored it (after any `pm2 logs` tag); `ctx`: the tag's context, `None`
+    /// for an untagged line (made from the file or section when a record needs it).
     #[inline(always)]
-    fn stored<'b>(&mut self, line_no: u64, body: &'b str, ctx: Ctx<'b>, same_source: bool) -> Decision<'b> {
+    fn stored<'b>(
+        &mut self,
+        line_no: u64,
+        body: &'b str,
+        ctx: Option<Ctx<'b>>,
+        colour: Option<Stream>,
+        same_source: bool,
+    ) -> Decision<'b> {
+        let mut ctx = ctx;
         if body.starts_with('{') {
-            if let Some(record) = json_record(line_no, body, &ctx) {
+            let json_ctx = ctx.get_or_insert_with(|| self.ctx(None, colour));
+            if let Some(record) = json_record(line_no, body, json_ctx) {
                 self.seen_record = true;
                 self.end_block();
                 return Decision::Event(record);
@@ -475,6 +487,7 @@ impl Pm2AppLogParser {
         self.seen_record = true;
         self.open_cont = prefixed.then_some(0);
         self.in_oom = false;
+        let ctx = ctx.unwrap_or_else(|| self.ctx(None, colour));
         let mut record = new_record(line_no, time, msg, ctx);
         match classify(msg) {
             Some((kind, fields)) => {
