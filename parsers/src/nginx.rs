@@ -457,21 +457,13 @@ fn clf_fixed(s: &str) -> Option<(&str, ClfParts)> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| scan::number(&b[r]);
-    let month = match [b[4] | 0x20, b[5] | 0x20, b[6] | 0x20] {
-        [b'j', b'a', b'n'] => 1,
-        [b'f', b'e', b'b'] => 2,
-        [b'm', b'a', b'r'] => 3,
-        [b'a', b'p', b'r'] => 4,
-        [b'm', b'a', b'y'] => 5,
-        [b'j', b'u', b'n'] => 6,
-        [b'j', b'u', b'l'] => 7,
-        [b'a', b'u', b'g'] => 8,
-        [b's', b'e', b'p'] => 9,
-        [b'o', b'c', b't'] => 10,
-        [b'n', b'o', b'v'] => 11,
-        [b'd', b'e', b'c'] => 12,
-        _ => return None,
-    };
+    const MONTHS: [[u8; 3]; 12] = [
+        *b"jan", *b"feb", *b"mar", *b"apr", *b"may", *b"jun", *b"jul", *b"aug", *b"sep", *b"oct", *b"nov",
+        *b"dec",
+    ];
+    // `| 0x20` lowers ASCII letters and turns no other byte into one.
+    let lower = [b[4] | 0x20, b[5] | 0x20, b[6] | 0x20];
+    let month = MONTHS.iter().position(|m| *m == lower)? as u32 + 1;
     let (zh, zm) = (num(23..25)?, num(25..27)?);
     if zh > 23 || zm > 59 {
         return None;
