@@ -328,7 +328,6 @@ impl Pm2AppLogParser {
         self.file.as_ref()
     }
 
-    #[inline(always)]
     fn decide<'b>(&mut self, line_no: u64, line: &'b str, colour: Option<Stream>) -> Decision<'b> {
         let line = line.strip_prefix('\u{feff}').unwrap_or(line);
         let trimmed = scan::trim(line);
@@ -428,7 +427,6 @@ impl Pm2AppLogParser {
 
     /// A line as PM2 stored it (after any `pm2 logs` tag); `ctx`: the tag's context, `None`
     /// for an untagged line (made from the file or section when a record needs it).
-    #[inline(always)]
     fn stored<'b>(
         &mut self,
         line_no: u64,
@@ -506,7 +504,6 @@ impl Pm2AppLogParser {
         }
     }
 
-    #[inline(always)]
     fn apply<'a>(&mut self, d: Decision<'a>, line_no: u64, text: &'a str, sink: &mut Sink<'a>) {
         if let Decision::Continuation(cont, frame) = d {
             if let Some(held) = self.held.take() {
