@@ -38,6 +38,16 @@ fn parsers(c: &mut Criterion) {
         ("journal", Format::Journal, "samples/2026-03-10-oom-killer/commands/journalctl.txt"),
         ("nginx-access", Format::Nginx, "samples/2026-02-17-pm2-delete-all/var/log/nginx/access.log"),
         (
+            "pm2-app-log",
+            Format::Pm2AppLog,
+            "samples/2026-03-10-oom-killer/pm2/logs/flyer-crawler-analytics-worker-out.log",
+        ),
+        (
+            "pm2-app-log-stacks",
+            Format::Pm2AppLog,
+            "samples/2026-04-20-crash-loop/pm2/logs/flyer-crawler-worker-error.log",
+        ),
+        (
             "ci-log",
             Format::CiLog,
             "samples/2026-02-17-pm2-delete-all/ci/deploy-to-test-deploy-to-test-1234.log",

@@ -60,7 +60,7 @@
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, NaiveDateTime};
+use chrono::{DateTime, NaiveDateTime, Timelike};
 use nom::{
     bytes::complete::{take_while, take_while1},
     character::complete::{char, digit1},
@@ -72,6 +72,7 @@ use crate::ansi::strip as strip_ansi;
 use crate::kernel::{self, OomAssembler};
 use crate::messages::classify_into;
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
+use crate::scan;
 use crate::systemd::is_unit;
 use crate::timefmt::{bsd_timestamp, date, iso_datetime, month_abbrev, time};
 
@@ -190,7 +191,7 @@ impl LineParser for JournalParser {
         if self.export.is_some() && self.export_line(text, sink) {
             return;
         }
-        if text.trim().is_empty() {
+        if scan::is_blank(text) {
             sink.structural();
             return;
         }
@@ -395,19 +396,30 @@ impl JournalParser {
             .ident
             .filter(|i| is_unit(i))
             .or_else(|| (h.ident == Some("systemd")).then(|| unit_prefix(h.body)).flatten());
-        let header = [
-            h.ident.map(|v| ("ident", FieldValue::from(v))),
-            unit.map(|v| ("unit", FieldValue::from(v))),
-            h.zone_abbrev.map(|v| ("zone_abbrev", FieldValue::from(v))),
-            h.monotonic_us.map(|v| ("monotonic_us", FieldValue::Int(v))),
-            h.monotonic_us.map(|_| ("boot", FieldValue::Int(self.boot))),
-            self.boot_id.as_ref().map(|v| ("boot_id", FieldValue::Str(Cow::Owned(v.clone())))),
-            blob(h.body).map(|(n, s)| match n {
+        // Pushed one by one (not an array of options flattened): every text line comes here.
+        let fields = &mut rec.fields;
+        if let Some(v) = h.ident {
+            fields.push(("ident", FieldValue::from(v)));
+        }
+        if let Some(v) = unit {
+            fields.push(("unit", FieldValue::from(v)));
+        }
+        if let Some(v) = h.zone_abbrev {
+            fields.push(("zone_abbrev", FieldValue::from(v)));
+        }
+        if let Some(v) = h.monotonic_us {
+            fields.push(("monotonic_us", FieldValue::Int(v)));
+            fields.push(("boot", FieldValue::Int(self.boot)));
+        }
+        if let Some(v) = &self.boot_id {
+            fields.push(("boot_id", FieldValue::Str(Cow::Owned(v.clone()))));
+        }
+        if let Some((n, size)) = blob(h.body) {
+            fields.push(match n {
                 Some(n) => ("blob_bytes", FieldValue::Int(n)),
-                None => ("blob_size", FieldValue::from(s)),
-            }),
-        ];
-        rec.fields.extend(header.into_iter().flatten());
+                None => ("blob_size", FieldValue::from(size)),
+            });
+        }
         if h.ident == Some("kernel") {
             rec.source = SOURCE_KERNEL;
         }
@@ -420,6 +432,9 @@ impl JournalParser {
 
 /// The inside of a `-- … --` special line.
 fn special(text: &str) -> Option<&str> {
+    if !text.starts_with("--") {
+        return None;
+    }
     let t = text.trim_end();
     t.strip_prefix("-- ")?.strip_suffix(" --").map(str::trim).or_else(|| (t == "-- --").then_some(""))
 }
@@ -573,7 +588,7 @@ fn header(line: &str) -> Option<Result<TextHeader<'_>, &'static str>> {
 
 /// `ident ["[" pid "]"] ":" SP msg`, or a message alone.
 fn tag_part(s: &str) -> (Option<&str>, Option<u64>, &str) {
-    let (tag, body) = match s.find(": ") {
+    let (tag, body) = match find_colon_space(s) {
         Some(i) => (&s[..i], &s[i + 2..]),
         None => match s.strip_suffix(':') {
             Some(tag) if !tag.contains(' ') => (tag, ""),
@@ -593,12 +608,21 @@ fn tag_part(s: &str) -> (Option<&str>, Option<u64>, &str) {
     (Some(ident), pid, body)
 }
 
+/// The first `": "` of `s` (a scan for `:`, not a substring searcher built per line).
+fn find_colon_space(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' '))
+}
+
 /// The stamp at the start of a line (any text mode).
 fn stamp(line: &str) -> Option<Result<Stamp<'_>, &'static str>> {
     let first = line.as_bytes().first()?;
     match first {
         b'[' => monotonic(line).ok().map(|(rest, us)| Ok((rest, RawTime::None, None, Some(us)))),
         b'0'..=b'9' => {
+            if let Some((rest, time)) = iso_fixed(line) {
+                return Some(Ok((rest, time, None, None)));
+            }
             if let Ok((rest, (local, zone))) = iso_datetime(line) {
                 let time = match zone {
                     Some(offset_secs) => RawTime::Exact { local, offset_secs },
@@ -626,6 +650,53 @@ fn stamp(line: &str) -> Option<Result<Stamp<'_>, &'static str>> {
             shaped.then_some(Err(REASON_BAD_TIME))
         }
     }
+}
+
+/// The short-iso stamps (`2026-02-02T14:00:00+0100 `, `-precise`'s `…:00.123456+01:00 `, a
+/// `Z`) read at fixed byte positions, when followed by the space before the host: (the rest
+/// from that space, the time). `None` for any other shape or value (a leap second, an
+/// out-of-range zone): [`iso_datetime`] then decides, and reads these shapes the same way.
+fn iso_fixed(line: &str) -> Option<(&str, RawTime)> {
+    let b = line.as_bytes();
+    let local = scan::iso_date_time(b)?;
+    let mut at = 19;
+    let mut nanos = 0;
+    if matches!(b.get(at), Some(b'.' | b',')) {
+        let digits = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        // ASCII digits: the cut is on a char boundary.
+        nanos = frac_units(&line[at + 1..at + 1 + digits], 9);
+        at += 1 + digits;
+    }
+    let offset = match *b.get(at)? {
+        b'Z' | b'z' => {
+            at += 1;
+            0
+        }
+        sign @ (b'+' | b'-') => {
+            let zh = scan::number(b.get(at + 1..at + 3)?)?;
+            let colon = usize::from(b.get(at + 3) == Some(&b':'));
+            let zm = scan::number(b.get(at + 3 + colon..at + 5 + colon)?)?;
+            if zh > 23 || zm > 59 {
+                return None;
+            }
+            at += 5 + colon;
+            let secs = (zh * 3600 + zm * 60) as i32;
+            if sign == b'-' {
+                -secs
+            } else {
+                secs
+            }
+        }
+        _ => return None,
+    };
+    if b.get(at) != Some(&b' ') {
+        return None;
+    }
+    let local = local.with_nanosecond(nanos)?;
+    Some((&line[at..], RawTime::Exact { local, offset_secs: offset }))
 }
 
 /// `YYYY-MM-` shape (an ISO stamp whose values are wrong).
@@ -702,6 +773,38 @@ fn verify_err(input: &str) -> nom::Err<nom::error::Error<&str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Whenever the fixed-position reading finds a stamp, it is the grammar's and the
+        /// header's space follows it.
+        #[test]
+        fn fixed_iso_stamp_reads_like_the_grammar(
+            stamp in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]",
+            tail in "([.,][0-9]{0,10})?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?|[+-][0-9:]{0,5})? ?[a-z ]{0,4}",
+        ) {
+            let line = format!("{stamp}{tail}");
+            if let Some((rest, time)) = iso_fixed(&line) {
+                let (g_rest, (local, zone)) = iso_datetime(&line).unwrap();
+                let zone = zone.unwrap();
+                proptest::prop_assert_eq!((rest, time), (g_rest, RawTime::Exact { local, offset_secs: zone }));
+                proptest::prop_assert!(rest.starts_with(' '));
+            }
+        }
+    }
+
+    #[test]
+    fn fixed_iso_stamps() {
+        for line in [
+            "2026-02-02T14:00:00+0100 h k: m",
+            "2026-02-02T14:00:00.123456+01:00 h k: m",
+            "2026-02-02 14:00:00Z h",
+        ] {
+            assert!(iso_fixed(line).is_some(), "{line}");
+        }
+        for line in ["2026-02-02T14:00:00+01 h", "2026-02-02T14:00:00+2400 h", "2026-02-02T14:00:60Z h"] {
+            assert!(iso_fixed(line).is_none(), "{line}: the grammar's");
+        }
+    }
 
     #[test]
     fn tag_part_forms() {

@@ -29,6 +29,7 @@ pub mod pm2_log;
 pub mod pm2_snapshot;
 pub mod pm2_table;
 pub mod record;
+mod scan;
 pub mod shell_history;
 pub mod sniff;
 pub mod syslog;

@@ -85,6 +85,7 @@ use nom::{
 };
 
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
+use crate::scan;
 use crate::timefmt::{month_abbrev, zone};
 
 /// Source of every record of this parser.
@@ -154,11 +155,13 @@ impl NginxParser {
 
 impl LineParser for NginxParser {
     fn parse_line<'a>(&mut self, line_no: u64, text: &'a str, sink: &mut Sink<'a>) {
-        if text.trim().is_empty() {
+        if scan::is_blank(text) {
             sink.structural();
             return;
         }
-        let result = match error_line(text) {
+        // An error line starts `dddd/`; checked on bytes before its grammar.
+        let maybe_error = text.as_bytes().get(4) == Some(&b'/');
+        let result = match if maybe_error { error_line(text) } else { None } {
             Some(r) => r.map(|e| e.record(line_no)),
             None => access(text).map(|a| {
                 let time = a.time.unwrap_or(RawTime::None);
@@ -229,6 +232,8 @@ impl<'a> Access<'a> {
     /// caller read elsewhere, e.g. from a syslog header).
     pub fn record(&self, line: u64, time: RawTime) -> Record<'a> {
         let mut rec = Record::new(line, time, SOURCE, self.kind(), self.rest);
+        // Up to 8 fields: one allocation instead of growing from 4.
+        rec.fields.reserve_exact(8);
         rec.user = self.user.map(Cow::Borrowed);
         rec.push_field("client", self.client);
         if let Some(m) = self.method {
@@ -269,13 +274,9 @@ pub fn parse_access(message: &str) -> Option<Access<'_>> {
 /// without a trailing `/`), or anything starting with `/api/health` (`/api/health`,
 /// `/api/health/ready`, `/api/health/ping`, `/api/healthz`).
 pub fn is_health_path(path: &str) -> bool {
-    let p = path.split(['?', '#']).next().unwrap_or(path);
+    let p = memchr::memchr2(b'?', b'#', path.as_bytes()).map_or(path, |end| &path[..end]);
     let p = if p.len() > 1 { p.strip_suffix('/').unwrap_or(p) } else { p };
     p == "/health" || p == "/healthz" || p.starts_with("/api/health")
-}
-
-fn not_space(input: &str) -> IResult<&str, &str> {
-    take_while1(|c: char| c != ' ')(input)
 }
 
 /// A double-quoted string (backslash escapes skipped); returns the text between the quotes.
@@ -299,7 +300,35 @@ fn digits_n(n: usize) -> impl Fn(&str) -> IResult<&str, u32> {
 }
 
 /// ` <3 digits> <bytes>` then end or a space.
-fn status_bytes(input: &str) -> IResult<&str, (u32, Option<i64>)> {
+///
+/// Read on bytes: every access line (and every quote of a request with a raw quote) comes
+/// through here. The grammar: `SP 3DIGIT SP (1*DIGIT / "-")` (a byte count too large for an
+/// i64 fails), followed by the end or a space.
+fn status_bytes(input: &str) -> Option<(&str, (u32, Option<i64>))> {
+    let b = input.as_bytes();
+    if b.len() < 6 || b[0] != b' ' || b[4] != b' ' || !b[1..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let status = b[1..4].iter().fold(0, |v, &c| v * 10 + u32::from(c - b'0'));
+    let (end, bytes) = if b[5] == b'-' {
+        (6, None)
+    } else {
+        let digits = &b[5..5 + b[5..].iter().take_while(|c| c.is_ascii_digit()).count()];
+        if digits.is_empty() {
+            return None;
+        }
+        let n = digits.iter().try_fold(0i64, |n, &c| n.checked_mul(10)?.checked_add(i64::from(c - b'0')))?;
+        (5 + digits.len(), Some(n))
+    };
+    if !matches!(b.get(end), None | Some(b' ')) {
+        return None;
+    }
+    Some((&input[end..], (status, bytes)))
+}
+
+/// The nom reading of [`status_bytes`], kept as its specification for the tests.
+#[cfg(test)]
+fn status_bytes_grammar(input: &str) -> IResult<&str, (u32, Option<i64>)> {
     let (rest, (_, status, _, bytes)) = tuple((
         char(' '),
         digits_n(3),
@@ -319,13 +348,13 @@ fn status_bytes(input: &str) -> IResult<&str, (u32, Option<i64>)> {
 /// later `"` followed by a status (a raw quote inside the request).
 fn request_status(input: &str) -> Option<(&str, &str, u32, Option<i64>)> {
     if let Ok((rest, req)) = quoted(input) {
-        if let Ok((rest, (status, bytes))) = status_bytes(rest) {
+        if let Some((rest, (status, bytes))) = status_bytes(rest) {
             return Some((req, rest, status, bytes));
         }
     }
     let body = input.strip_prefix('"')?;
     for q in memchr::memchr_iter(b'"', body.as_bytes()) {
-        if let Ok((rest, (status, bytes))) = status_bytes(&body[q + 1..]) {
+        if let Some((rest, (status, bytes))) = status_bytes(&body[q + 1..]) {
             return Some((&body[..q], rest, status, bytes));
         }
     }
@@ -356,15 +385,16 @@ fn clf_time(input: &str) -> IResult<&str, ClfParts> {
 
 /// The access grammar; `Err` carries the unparsed reason.
 fn access(line: &str) -> Result<Access<'_>, &'static str> {
-    let head: IResult<&str, (&str, &str, &str)> = tuple((
-        terminated(not_space, char(' ')),
-        terminated(not_space, char(' ')),
-        terminated(not_space, char(' ')),
-    ))(line);
-    let Ok((after_user, (client, _ident, user))) = head else { return Err(REASON_NOT_NGINX) };
-    let stamp: IResult<&str, Option<ClfParts>> =
-        opt(terminated(delimited(char('['), clf_time, char(']')), char(' ')))(after_user);
-    let Ok((rest, parts)) = stamp else { return Err(REASON_NOT_NGINX) };
+    let (client, user, after_user) = head_fields(line).ok_or(REASON_NOT_NGINX)?;
+    let (rest, parts) = match clf_fixed(after_user) {
+        Some((rest, parts)) => (rest, Some(parts)),
+        None => {
+            let stamp: IResult<&str, Option<ClfParts>> =
+                opt(terminated(delimited(char('['), clf_time, char(']')), char(' ')))(after_user);
+            let Ok((rest, parts)) = stamp else { return Err(REASON_NOT_NGINX) };
+            (rest, parts)
+        }
+    };
     if parts.is_none() && after_user.starts_with('[') {
         return Err(REASON_NOT_NGINX);
     }
@@ -393,6 +423,56 @@ fn access(line: &str) -> Result<Access<'_>, &'static str> {
         user_agent,
         upstream,
     })
+}
+
+/// `client SP ident SP user SP`, each a non-empty run of non-space characters:
+/// (client, user, the rest).
+fn head_fields(line: &str) -> Option<(&str, &str, &str)> {
+    let b = line.as_bytes();
+    let field_end = |from: usize| memchr::memchr(b' ', &b[from..]).filter(|&n| n > 0).map(|n| from + n);
+    let client_end = field_end(0)?;
+    let ident_end = field_end(client_end + 1)?;
+    let user_end = field_end(ident_end + 1)?;
+    // Space is ASCII: every cut is on a char boundary.
+    Some((&line[..client_end], &line[ident_end + 1..user_end], &line[user_end + 1..]))
+}
+
+/// `"[" clf-time "]" SP` as nginx writes `$time_local` (`[17/Feb/2026:14:31:05 +0100] `), read
+/// at fixed byte positions. `None` for any other shape or an out-of-range zone: the
+/// [`clf_time`] grammar then decides (it reads this shape the same way).
+fn clf_fixed(s: &str) -> Option<(&str, ClfParts)> {
+    let b = s.as_bytes();
+    let shaped = b.len() >= 29
+        && b[0] == b'['
+        && b[3] == b'/'
+        && b[7] == b'/'
+        && b[12] == b':'
+        && b[15] == b':'
+        && b[18] == b':'
+        && b[21] == b' '
+        && matches!(b[22], b'+' | b'-')
+        && b[27] == b']'
+        && b[28] == b' ';
+    if !shaped {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| scan::number(&b[r]);
+    const MONTHS: [[u8; 3]; 12] = [
+        *b"jan", *b"feb", *b"mar", *b"apr", *b"may", *b"jun", *b"jul", *b"aug", *b"sep", *b"oct", *b"nov",
+        *b"dec",
+    ];
+    // `| 0x20` lowers ASCII letters and turns no other byte into one.
+    let lower = [b[4] | 0x20, b[5] | 0x20, b[6] | 0x20];
+    let month = MONTHS.iter().position(|m| *m == lower)? as u32 + 1;
+    let (zh, zm) = (num(23..25)?, num(25..27)?);
+    if zh > 23 || zm > 59 {
+        return None;
+    }
+    let offset = (zh * 3600 + zm * 60) as i32;
+    let offset = if b[22] == b'-' { -offset } else { offset };
+    let parts = (num(8..12)?, month, num(1..3)?, num(13..15)?, num(16..18)?, num(19..21)?, offset);
+    // Byte 28 is a space (ASCII): 29 is a char boundary.
+    Some((&s[29..], parts))
 }
 
 /// `METHOD target [protocol]` → (method, target); anything else → (None, None).
@@ -637,6 +717,80 @@ mod tests {
         assert!(!is_address("203.0.113.5"));
         assert!(!is_address("0.123"));
         assert!(!is_address("-"));
+    }
+
+    #[test]
+    fn status_bytes_reads_like_its_grammar() {
+        let cases = [
+            " 200 123",
+            " 200 123 \"-\"",
+            " 200 -",
+            " 200 - x",
+            " 200 -5",
+            " 200 12x",
+            " 2000 1",
+            " 20 1",
+            " 200 ",
+            " 200",
+            "200 1",
+            " 200 99999999999999999999",
+            " 200 9223372036854775807 ",
+            " 50x 1",
+            " 502 0",
+            " 200 \u{e9}",
+            " \u{e9}00 1",
+            "",
+        ];
+        for c in cases {
+            assert_eq!(status_bytes(c), status_bytes_grammar(c).ok(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn fixed_clf_time_reads_like_its_grammar() {
+        let cases = [
+            "[17/Feb/2026:14:31:05 +0100] x",
+            "[17/fEB/2026:14:31:05 -0530] x",
+            "[17/Feb/2026:14:31:05 +2400] x",
+            "[17/Feb/2026:14:31:05 +0160] x",
+            "[17/Xyz/2026:14:31:05 +0100] x",
+            "[1x/Feb/2026:14:31:05 +0100] x",
+            "[17/Feb/2026:14:31:05 +01:00] x",
+            "[17/Feb/2026:14:31:05 Z] x",
+            "[99/Feb/2026:99:99:99 +0000] x",
+            "[17/Feb/2026:14:31:05 +0100]x",
+        ];
+        for c in cases {
+            let grammar = terminated(delimited(char('['), clf_time, char(']')), char(' '))(c).ok();
+            if let Some(fixed) = clf_fixed(c) {
+                assert_eq!(Some(fixed), grammar, "{c:?}");
+            }
+        }
+        assert!(clf_fixed("[17/Feb/2026:14:31:05 +0100] x").is_some());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_readers_read_like_the_grammar(
+            head in "[0-9.a-f:]{0,15}( [-a-z]{0,3}){0,3} ?",
+            stamp in "\\[[0-3][0-9]/(Jan|feb|MAR|Dec|Xyz|[A-Za-z]{3})/[0-9]{4}:[0-2][0-9]:[0-6][0-9]:[0-6][0-9] \
+                      ([+-][0-2][0-9][0-6][0-9]|[+-Z][0-9:]{0,5})\\] ?",
+            status in " [0-9]{2,4} ([0-9]{0,22}|-[0-9]?)( |x)?",
+        ) {
+            let line = format!("{head}{stamp}\"GET / HTTP/1.1\"{status}");
+            let field = || terminated(take_while1(|c: char| c != ' '), char::<&str, nom::error::Error<&str>>(' '));
+            let grammar = tuple((field(), field(), field()))(line.as_str())
+                .ok()
+                .map(|(rest, (client, _, user))| (client, user, rest));
+            proptest::prop_assert_eq!(head_fields(&line), grammar);
+            let at_stamp = &line[line.find('[').unwrap_or(0)..];
+            if let Some(fixed) = clf_fixed(at_stamp) {
+                let grammar = terminated(delimited(char('['), clf_time, char(']')), char(' '))(at_stamp).ok();
+                proptest::prop_assert_eq!(Some(fixed), grammar);
+            }
+            let at_status = &line[line.rfind('"').map_or(0, |q| q + 1)..];
+            proptest::prop_assert_eq!(status_bytes(at_status), status_bytes_grammar(at_status).ok());
+        }
     }
 
     #[test]

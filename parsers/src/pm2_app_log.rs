@@ -94,6 +94,7 @@ use nom::{
 use crate::ansi::strip as strip_ansi;
 use crate::pm2_log::Pm2LogParser;
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
+use crate::scan;
 use crate::timefmt::{date, time, zone};
 
 /// Source of every record of this parser (the daemon lines of `pm2 logs` keep `pm2`).
@@ -329,7 +330,7 @@ impl Pm2AppLogParser {
 
     fn decide<'b>(&mut self, line_no: u64, line: &'b str, colour: Option<Stream>) -> Decision<'b> {
         let line = line.strip_prefix('\u{feff}').unwrap_or(line);
-        let trimmed = line.trim();
+        let trimmed = scan::trim(line);
         if trimmed.is_empty() {
             return Decision::Structural;
         }
@@ -356,20 +357,22 @@ impl Pm2AppLogParser {
             self.seen_record = true;
             return Decision::Daemon;
         }
+        // A tagged line's context is needed now (its stream decides what it continues); an
+        // untagged line's only when it starts a record (most lines of a stack trace do not).
         let (ctx, body) = match tag {
-            Some((id, name, body)) => (self.ctx(Some((id, name)), colour), body),
-            None => (self.ctx(None, colour), line),
+            Some((id, name, body)) => (Some(self.ctx(Some((id, name)), colour)), body),
+            None => (None, line),
         };
-        if body.trim().is_empty() {
+        if scan::is_blank(body) {
             return Decision::Structural;
         }
-        let key = tag.map(|(id, _, _)| (id, ctx.stream));
+        let key = tag.zip(ctx.as_ref()).map(|((id, _, _), ctx)| (id, ctx.stream));
         let same_source = match (&self.last_tag, key) {
             (None, None) => true,
             (Some((last_id, last_stream)), Some((id, stream))) => last_id == id && *last_stream == stream,
             _ => false,
         };
-        let d = self.stored(line_no, body, ctx, same_source);
+        let d = self.stored(line_no, body, ctx, colour, same_source);
         if matches!(d, Decision::Event(_) | Decision::Hold(..)) {
             match key {
                 Some((id, stream)) => match self.last_tag.as_mut() {
@@ -422,10 +425,20 @@ impl Pm2AppLogParser {
         }
     }
 
-    /// A line as PM2 stored it (after any `pm2 logs` tag).
-    fn stored<'b>(&mut self, line_no: u64, body: &'b str, ctx: Ctx<'b>, same_source: bool) -> Decision<'b> {
+    /// A line as PM2 stored it (after any `pm2 logs` tag); `ctx`: the tag's context, `None`
+    /// for an untagged line (made from the file or section when a record needs it).
+    fn stored<'b>(
+        &mut self,
+        line_no: u64,
+        body: &'b str,
+        ctx: Option<Ctx<'b>>,
+        colour: Option<Stream>,
+        same_source: bool,
+    ) -> Decision<'b> {
+        let mut ctx = ctx;
         if body.starts_with('{') {
-            if let Some(record) = json_record(line_no, body, &ctx) {
+            let json_ctx = ctx.get_or_insert_with(|| self.ctx(None, colour));
+            if let Some(record) = json_record(line_no, body, json_ctx) {
                 self.seen_record = true;
                 self.end_block();
                 return Decision::Event(record);
@@ -436,7 +449,7 @@ impl Pm2AppLogParser {
             Some(Err(reason)) => return Decision::Unparsed(reason),
             None => (RawTime::None, body, false),
         };
-        if prefixed && msg.trim().is_empty() {
+        if prefixed && scan::is_blank(msg) {
             return Decision::Structural;
         }
         if self.seen_record && same_source {
@@ -472,7 +485,8 @@ impl Pm2AppLogParser {
         self.seen_record = true;
         self.open_cont = prefixed.then_some(0);
         self.in_oom = false;
-        let mut record = new_record(line_no, time, msg, &ctx);
+        let ctx = ctx.unwrap_or_else(|| self.ctx(None, colour));
+        let mut record = new_record(line_no, time, msg, ctx);
         match classify(msg) {
             Some((kind, fields)) => {
                 if kind == APP_HEAP_OOM {
@@ -559,11 +573,11 @@ fn owned_decision(d: Decision<'_>) -> Decision<'static> {
     }
 }
 
-fn new_record<'b>(line_no: u64, time: RawTime, msg: &'b str, ctx: &Ctx<'b>) -> Record<'b> {
+fn new_record<'b>(line_no: u64, time: RawTime, msg: &'b str, ctx: Ctx<'b>) -> Record<'b> {
     let kind = if ctx.stream == Some(Stream::Error) { APP_ERROR_LOG } else { APP_LOG };
     let mut r = Record::new(line_no, time, SOURCE, kind, msg);
-    r.process = ctx.process.clone();
-    r.pm_id = ctx.pm_id.clone();
+    r.process = ctx.process;
+    r.pm_id = ctx.pm_id;
     if let Some(s) = ctx.stream {
         r.push_field("stream", s.as_str());
     }
@@ -620,6 +634,14 @@ fn prefix_sep(input: &str) -> IResult<&str, ()> {
 /// The date prefix of a stored line: `None` when there is none, `Some(Err)` when a
 /// prefix-shaped stamp is out of range, else the message and its time.
 fn prefix(body: &str) -> Option<Result<(&str, RawTime), &'static str>> {
+    match time_true_prefix(body) {
+        Some(plain) => Some(Ok(plain)),
+        None => prefix_grammar(body),
+    }
+}
+
+/// [`prefix`] by the grammar alone.
+fn prefix_grammar(body: &str) -> Option<Result<(&str, RawTime), &'static str>> {
     match stamp(body) {
         Ok((rest, (local, z))) => {
             let (msg, ()) = prefix_sep(rest).ok()?;
@@ -631,6 +653,20 @@ fn prefix(body: &str) -> Option<Result<(&str, RawTime), &'static str>> {
         }
         Err(_) => stamp_shaped(body).then_some(Err(REASON_BAD_TIME)),
     }
+}
+
+/// The prefix of `time: true` (`YYYY-MM-DDTHH:mm:ss: `) or its space form, by far the most
+/// common, read at fixed byte positions: (message, time). `None` for every other shape and
+/// for impossible values (a leap second too): [`stamp`]'s grammar decides those, and reads
+/// these two shapes exactly the same way (no fraction, no zone, `":" (SP / EOL)`).
+fn time_true_prefix(body: &str) -> Option<(&str, RawTime)> {
+    let b = body.as_bytes();
+    if b.len() < 20 || b[19] != b':' || (b.len() > 20 && b[20] != b' ') {
+        return None;
+    }
+    let local = scan::iso_date_time(b)?;
+    // `b[20]` is a space (ASCII) when present: 21 is a char boundary.
+    Some((body.get(21..).unwrap_or(""), RawTime::Local { local, file_offset: None }))
 }
 
 /// `dddd-dd-dd[T ]dd:dd` then stamp characters up to a `": "` separator (values unchecked).
@@ -682,6 +718,13 @@ fn json_time(s: &str) -> Option<RawTime> {
 
 /// `*SP 1*DIGIT "|" name 1*SP "|" (SP / EOL)` → (pm_id, name, stored line).
 fn app_tag(line: &str) -> Option<(&str, &str, &str)> {
+    // Most lines fail at the `|` after the digits (a date prefix): checked on bytes first.
+    let b = line.as_bytes();
+    let start = b.iter().position(|&c| c != b' ')?;
+    let digits = b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if !(1..=9).contains(&digits) || b.get(start + digits) != Some(&b'|') {
+        return None;
+    }
     let (rest, (_, id, _, name_part, _)) = tuple((
         nom::bytes::complete::take_while(|c| c == ' '),
         take_while_m_n(1, 9, |c: char| c.is_ascii_digit()),
@@ -770,7 +813,7 @@ fn json_record(line_no: u64, body: &str, ctx: &Ctx<'_>) -> Option<Record<'static
     let first = lines.next().unwrap_or("");
     let rest: Vec<&str> = lines.collect();
     let ctx = Ctx { process, pm_id, stream, instance: ctx.instance };
-    let mut record = new_record(line_no, time, first, &ctx);
+    let mut record = new_record(line_no, time, first, ctx);
     match classify(first) {
         Some((kind, fields)) => {
             record.kind = kind;
@@ -797,36 +840,119 @@ const STACK_TRACE: &str = "stack-trace";
 /// The kind and kind fields of a message, `None` for an ordinary line.
 #[allow(clippy::type_complexity)]
 fn classify(msg: &str) -> Option<(&'static str, Vec<(&'static str, FieldValue<'_>)>)> {
-    if is_heap_oom(msg) {
+    // Every app line comes through here: one pass over the message finds every phrase the
+    // kinds below look for, instead of one substring search per phrase.
+    let marks = Marks::of(msg);
+    if marks.heap_oom || msg.trim_start().starts_with("<--- Last few GCs") {
         return Some((APP_HEAP_OOM, Vec::new()));
     }
-    if let Some(after) = after_word(msg, "EADDRINUSE") {
-        return Some((APP_EADDRINUSE, address_fields(after)));
+    let [addr_in_use, no_space, no_mem, conn_refused] = marks.errno;
+    if let Some(end) = addr_in_use {
+        return Some((APP_EADDRINUSE, address_fields(&msg[end..])));
     }
-    if after_word(msg, "ENOSPC").is_some() {
+    if no_space.is_some() {
         return Some((APP_ENOSPC, Vec::new()));
     }
-    if after_word(msg, "ENOMEM").is_some() {
+    if no_mem.is_some() {
         return Some((APP_ENOMEM, Vec::new()));
     }
-    if let Some(after) = after_word(msg, "ECONNREFUSED") {
-        return Some((APP_ECONNREFUSED, address_fields(after)));
+    if let Some(end) = conn_refused {
+        return Some((APP_ECONNREFUSED, address_fields(&msg[end..])));
     }
-    uncaught_label(msg).map(|fields| (APP_UNCAUGHT, fields))
+    uncaught_label(msg, &marks).map(|fields| (APP_UNCAUGHT, fields))
 }
 
-/// V8's fatal heap messages. (Every app line comes through here: the searchers are built once.)
-fn is_heap_oom(msg: &str) -> bool {
-    use memchr::memmem::Finder;
-    use std::sync::LazyLock;
-    static HEAP_OOM: LazyLock<Finder<'static>> =
-        LazyLock::new(|| Finder::new("JavaScript heap out of memory"));
-    static HEAP_LIMIT: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("Reached heap limit"));
-    let m = msg.as_bytes();
-    msg.trim_start().starts_with("<--- Last few GCs")
-        || HEAP_OOM.find(m).is_some()
-        || HEAP_LIMIT.find(m).is_some()
-        || contains_ci(msg, "fatal javascript oom")
+/// The errno names [`classify`] reads, in its order of precedence.
+const ERRNOS: [&[u8]; 4] = [b"EADDRINUSE", b"ENOSPC", b"ENOMEM", b"ECONNREFUSED"];
+
+/// What one pass over a message finds for [`classify`].
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Marks {
+    /// V8's fatal heap messages: `JavaScript heap out of memory`, `Reached heap limit`,
+    /// `fatal javascript oom` (any case).
+    heap_oom: bool,
+    /// For each of [`ERRNOS`]: the end of its first occurrence as a whole word.
+    errno: [Option<usize>; 4],
+    /// `uncaught exception` / `uncaughtexception`, any case.
+    uncaught: bool,
+    /// `[UnhandledPromiseRejection:`, or `unhandled rejection` / `unhandledrejection` in any case.
+    unhandled: bool,
+}
+
+/// Whether a phrase of [`Marks`] may start with the bytes `a`, `b`: `Ja`, `Re`, `fa`, `EA`,
+/// `EN`, `EC`, `un`, `[U` (case as the phrase allows). Branch-free, so that a block of
+/// positions is tested at once (vectorised) and only a block with a candidate is searched.
+#[inline(always)]
+fn may_start(a: u8, b: u8) -> bool {
+    let (la, lb) = (a | 0x20, b | 0x20);
+    (a == b'J') & (b == b'a')
+        | (a == b'R') & (b == b'e')
+        | (la == b'f') & (lb == b'a')
+        | (a == b'E') & ((b == b'A') | (b == b'N') | (b == b'C'))
+        | (la == b'u') & (lb == b'n')
+        | (a == b'[') & (b == b'U')
+}
+
+impl Marks {
+    fn of(msg: &str) -> Marks {
+        const BLOCK: usize = 32;
+        let b = msg.as_bytes();
+        let mut m = Marks::default();
+        // Every phrase has at least two bytes: it starts at a position with a next byte.
+        let starts = b.len().saturating_sub(1);
+        let mut block = 0;
+        while block < starts {
+            let end = (block + BLOCK).min(starts);
+            // The block's bytes and the byte after it, zero-padded (zero starts no phrase), as
+            // a fixed-size array: the test below compiles to vector compares.
+            let mut pair = [0u8; BLOCK + 1];
+            pair[..end + 1 - block].copy_from_slice(&b[block..=end]);
+            let (x, y) = (&pair[..BLOCK], &pair[1..]);
+            if x.iter().zip(y).fold(false, |hit, (&a, &c)| hit | may_start(a, c)) {
+                for i in block..end {
+                    m.read_at(b, i);
+                }
+            }
+            block = end;
+        }
+        m
+    }
+
+    /// Notes the phrase starting at `b[i]`, if any.
+    fn read_at(&mut self, b: &[u8], i: usize) {
+        let at = &b[i..];
+        match b[i] {
+            b'J' => self.heap_oom |= at.starts_with(b"JavaScript heap out of memory"),
+            b'R' => self.heap_oom |= at.starts_with(b"Reached heap limit"),
+            b'f' | b'F' => self.heap_oom |= starts_with_ci(at, b"fatal javascript oom"),
+            b'E' => {
+                for (slot, word) in self.errno.iter_mut().zip(ERRNOS) {
+                    if slot.is_none() && at.starts_with(word) && whole_word(b, i, i + word.len()) {
+                        *slot = Some(i + word.len());
+                    }
+                }
+            }
+            b'[' => self.unhandled |= at.starts_with(b"[UnhandledPromiseRejection:"),
+            b'u' | b'U' => {
+                self.uncaught |=
+                    starts_with_ci(at, b"uncaught exception") || starts_with_ci(at, b"uncaughtexception");
+                self.unhandled |=
+                    starts_with_ci(at, b"unhandled rejection") || starts_with_ci(at, b"unhandledrejection");
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `hay` starts with `needle` (given in lower case), ASCII case ignored.
+fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.get(..needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle))
+}
+
+/// `b[start..end]` is not preceded or followed by a word character (alphanumeric or `_`).
+fn whole_word(b: &[u8], start: usize, end: usize) -> bool {
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    (start == 0 || !is_word(b[start - 1])) && b.get(end).is_none_or(|&c| !is_word(c))
 }
 
 /// A line of a V8 fatal-error block: `Some(true)` for its `FATAL ERROR:` line.
@@ -865,29 +991,17 @@ fn is_frame(msg: &str) -> bool {
 
 /// Lines of a Node crash report that follow its stack.
 fn is_crash_tail(msg: &str) -> bool {
-    let t = msg.trim();
+    let t = scan::trim(msg);
+    // The first byte of each shape below (`- /` is at the start of `msg`, hence of `t`).
+    if !matches!(t.as_bytes().first(), Some(b'}' | b']' | b'E' | b'N' | b'R' | b'-' | b'.')) {
+        return false;
+    }
     matches!(t, "}" | "})" | "]" | "};")
         || t.starts_with("Emitted 'error' event")
         || t.strip_prefix("Node.js v").is_some_and(|v| v.starts_with(|c: char| c.is_ascii_digit()))
         || t == "Require stack:"
         || msg.starts_with("- /")
         || (msg.starts_with([' ', '\t']) && t.starts_with("... "))
-}
-
-/// The text after the first whole-word occurrence of `word` (an errno name).
-fn after_word<'m>(msg: &'m str, word: &str) -> Option<&'m str> {
-    let b = msg.as_bytes();
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    let w = word.as_bytes();
-    let first = *w.first()?;
-    // A scan for the first letter, not a substring searcher built per call: errno names
-    // start with a capital `E`, rare in ordinary text.
-    memchr::memchr_iter(first, b).filter(|&at| b[at..].starts_with(w)).find_map(|at| {
-        let end = at + word.len();
-        let before = at == 0 || !is_word(b[at - 1]);
-        let after = b.get(end).is_none_or(|&c| !is_word(c));
-        (before && after).then(|| msg.get(end..)).flatten()
-    })
 }
 
 /// `address` and `port` from the text after `EADDRINUSE` / `ECONNREFUSED`:
@@ -932,6 +1046,13 @@ impl<'m> Header<'m> {
 }
 
 fn stack_header(msg: &str) -> Option<Header<'_>> {
+    // Most messages fail the type name (1 to 64 name characters ending in `Error`): checked
+    // on bytes before the grammar.
+    let is_name = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'$' | b'.');
+    let name_len = msg.bytes().take(65).take_while(is_name).count();
+    if !(1..=64).contains(&name_len) || !msg.as_bytes()[..name_len].ends_with(b"Error") {
+        return None;
+    }
     let (rest, (error_type, code, _)) = tuple((
         take_while_m_n(1, 64, |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '$' | '.')),
         opt(preceded(tag(" ["), terminated(take_while1(|c| c != ']'), char(']')))),
@@ -953,16 +1074,13 @@ fn find_header(msg: &str) -> Option<Header<'_>> {
         .find_map(|at| msg.get(at..).and_then(stack_header))
 }
 
-/// Uncaught-exception and unhandled-rejection labels.
-fn uncaught_label(msg: &str) -> Option<Vec<(&'static str, FieldValue<'_>)>> {
+/// Uncaught-exception and unhandled-rejection labels (`marks`: what [`Marks::of`] found in `msg`).
+fn uncaught_label<'m>(msg: &'m str, marks: &Marks) -> Option<Vec<(&'static str, FieldValue<'m>)>> {
     let detected_by = if let Some(h) = msg.strip_prefix("Uncaught ").and_then(stack_header) {
         return Some(h.fields(UNCAUGHT_LABEL));
-    } else if contains_ci(msg, "uncaught exception") || contains_ci(msg, "uncaughtexception") {
+    } else if marks.uncaught {
         UNCAUGHT_LABEL
-    } else if msg.contains("[UnhandledPromiseRejection:")
-        || contains_ci(msg, "unhandled rejection")
-        || contains_ci(msg, "unhandledrejection")
-    {
+    } else if marks.unhandled {
         UNHANDLED_REJECTION
     } else {
         return None;
@@ -971,14 +1089,6 @@ fn uncaught_label(msg: &str) -> Option<Vec<(&'static str, FieldValue<'_>)>> {
         Some(h) => h.fields(detected_by),
         None => vec![("detected_by", FieldValue::from(detected_by))],
     })
-}
-
-/// ASCII case-insensitive substring test (`needle` in lower case).
-fn contains_ci(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    let Some(&first) = n.first() else { return true };
-    memchr::memchr2_iter(first, first.to_ascii_uppercase(), h)
-        .any(|i| h.get(i..i + n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)))
 }
 
 #[cfg(test)]
@@ -1014,12 +1124,62 @@ mod tests {
         assert_eq!(prefix("2026-02-17 14:35:00"), None);
     }
 
+    /// The phrase tests as plain substring searches: the specification [`Marks::of`] meets.
+    fn marks_by_search(msg: &str) -> Marks {
+        let ci = |needle: &str| msg.to_ascii_lowercase().contains(needle);
+        let word_end = |word: &str| {
+            msg.match_indices(word)
+                .map(|(at, _)| (at, at + word.len()))
+                .find(|&(at, end)| whole_word(msg.as_bytes(), at, end))
+        };
+        Marks {
+            heap_oom: msg.contains("JavaScript heap out of memory")
+                || msg.contains("Reached heap limit")
+                || ci("fatal javascript oom"),
+            errno: ["EADDRINUSE", "ENOSPC", "ENOMEM", "ECONNREFUSED"]
+                .map(|w| word_end(w).map(|(_, end)| end)),
+            uncaught: ci("uncaught exception") || ci("uncaughtexception"),
+            unhandled: msg.contains("[UnhandledPromiseRejection:")
+                || ci("unhandled rejection")
+                || ci("unhandledrejection"),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn marks_are_what_substring_searches_find(
+            parts in proptest::collection::vec(
+                "EADDRINUSE|ENOSPC|ENOMEM|ECONNREFUSED|Uncaught Exception|uncaughtException|UNHANDLED rejection|\
+                 unhandledRejection|\\[UnhandledPromiseRejection:|JavaScript heap out of memory|Reached heap limit|\
+                 FATAL javascript OOM|_|[ a-zA-Z:\\[\\]]{0,40}|\\PC{0,8}",
+                0..6,
+            )
+        ) {
+            let msg = parts.concat();
+            proptest::prop_assert_eq!(Marks::of(&msg), marks_by_search(&msg));
+        }
+
+        #[test]
+        fn fixed_prefix_reads_like_the_grammar(
+            stamp in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]",
+            tail in ":( .{0,8})?|[:.,Z +][0-9:. +Z]{0,8}",
+        ) {
+            let line = format!("{stamp}{tail}");
+            if let Some(fixed) = time_true_prefix(&line) {
+                proptest::prop_assert_eq!(Some(Ok(fixed)), prefix_grammar(&line));
+            }
+        }
+    }
+
     #[test]
     fn words_and_headers() {
-        assert_eq!(after_word("a EADDRINUSEX b", "EADDRINUSE"), None);
-        assert_eq!(after_word("code: 'ENOSPC'", "ENOSPC"), Some("'"));
-        assert!(contains_ci("x UNCAUGHT Exception", "uncaught exception"));
-        assert!(!contains_ci("x", "xy"));
+        assert_eq!(Marks::of("a EADDRINUSEX b"), Marks::default());
+        assert_eq!(Marks::of("code: 'ENOSPC'").errno, [None, Some(13), None, None]);
+        assert_eq!(Marks::of("_ENOMEM ENOMEM").errno, [None, None, Some(14), None]);
+        assert!(Marks::of("x UNCAUGHT Exception").uncaught);
+        assert!(Marks::of("[UnhandledPromiseRejection: x").unhandled);
+        assert!(Marks::of("FATAL JavaScript OOM").heap_oom);
+        assert!(!Marks::of("uncaught").uncaught);
         let h = stack_header("Error [ERR_X]: boom").unwrap();
         assert_eq!((h.error_type, h.code, h.message), ("Error", Some("ERR_X"), "boom"));
         assert!(stack_header("Exception: boom").is_none());

@@ -78,6 +78,7 @@ use nom::{
 
 use crate::ansi::strip as strip_ansi;
 use crate::record::{FieldValue, FileOffset, LineParser, RawTime, Record, Sink};
+use crate::scan;
 use crate::timefmt::{date, time, zone};
 
 const SOURCE: &str = "pm2";
@@ -337,7 +338,7 @@ impl Pm2LogParser {
 
     fn handle<'b>(&mut self, line_no: u64, body: &'b str, sink: &mut Sink<'b>) -> Account<'b> {
         let body = body.strip_prefix('\u{feff}').unwrap_or(body);
-        if body.trim().is_empty() {
+        if scan::is_blank(body) {
             return Account::Structural;
         }
         match prefix(body) {
@@ -468,7 +469,7 @@ impl Pm2LogParser {
 
     fn unprefixed<'b>(&mut self, line_no: u64, body: &'b str, sink: &mut Sink<'b>) -> Account<'b> {
         self.flush_banner(sink);
-        let trimmed = body.trim();
+        let trimmed = scan::trim(body);
         if trimmed.starts_with("<--- Last few GCs")
             || (!self.in_oom
                 && (trimmed.starts_with("<--- JS stacktrace") || trimmed.starts_with("FATAL ERROR:")))
@@ -778,6 +779,7 @@ fn exit_code(code: &str) -> FieldValue<'_> {
 // Prefix grammar
 
 /// What a prefix says.
+#[derive(Debug, PartialEq)]
 struct Prefix {
     local: NaiveDateTime,
     /// A numeric offset written in the prefix (0.x only); never the 3.0–3.1 fake `Z`.
@@ -822,14 +824,66 @@ fn old_tag(input: &str) -> IResult<&str, ()> {
 
 /// `prefix = [old-tag] stamp-part [level-tag]`; the rest is the message.
 fn prefix(input: &str) -> IResult<&str, Prefix> {
+    // Every line comes through here, and most either have no prefix (stack frames, V8 output:
+    // a prefix starts with `P`, `[` or a digit) or today's `2026-02-17T14:31:02: ` one, read
+    // at fixed positions. The grammar decides everything else.
+    match input.as_bytes().first() {
+        Some(b'P' | b'[') => {}
+        Some(b'0'..=b'9') => {
+            if let Some(fixed) = fixed_prefix(input) {
+                return Ok(fixed);
+            }
+        }
+        _ => return Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Alt))),
+    }
+    prefix_grammar(input)
+}
+
+/// [`prefix`] by the grammar alone.
+fn prefix_grammar(input: &str) -> IResult<&str, Prefix> {
     let (rest, (_, (local, zone), level)) = tuple((opt(old_tag), stamp_part, opt(level_tag)))(input)?;
     Ok((rest, Prefix { local, zone, level }))
+}
+
+/// The prefix PM2 ≥ 3.2 writes (`YYYY-MM-DDTHH:mm:ss: ` and the level tag that may follow it),
+/// read at fixed byte positions; the same reading as [`prefix`]'s grammar (no zone, no
+/// fraction, the space after `:` optional). `None` for other shapes and impossible values.
+fn fixed_prefix(input: &str) -> Option<(&str, Prefix)> {
+    let b = input.as_bytes();
+    if b.get(19) != Some(&b':') {
+        return None;
+    }
+    let local = scan::iso_date_time(b)?;
+    // Bytes 19 and 20 are ASCII: the cuts are on char boundaries.
+    let rest = if b.get(20) == Some(&b' ') { &input[21..] } else { &input[20..] };
+    let (rest, level) = match fixed_level(rest) {
+        Some((rest, level)) => (rest, Some(level)),
+        None => (rest, None),
+    };
+    Some((rest, Prefix { local, zone: None, level }))
+}
+
+/// [`level_tag`] on bytes: `"PM2 " level ":" [SP]`.
+fn fixed_level(input: &str) -> Option<(&str, &'static str)> {
+    let after = input.strip_prefix("PM2 ")?;
+    let (level, len) = match after.as_bytes().first()? {
+        b'l' if after.starts_with("log:") => ("log", 4),
+        b'i' if after.starts_with("info:") => ("info", 5),
+        b'w' if after.starts_with("warn:") => ("warn", 5),
+        b'e' if after.starts_with("error:") => ("error", 6),
+        _ => return None,
+    };
+    let rest = &after[len..];
+    Some((rest.strip_prefix(' ').unwrap_or(rest), level))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Banner
 
 fn is_separator(msg: &str) -> bool {
+    if !msg.starts_with('=') {
+        return false;
+    }
     let m = msg.trim_end();
     m.len() >= 20 && m.bytes().all(|b| b == b'=')
 }
@@ -1209,6 +1263,9 @@ fn node_warning_head(input: &str) -> IResult<&str, (u64, Option<&str>)> {
 }
 
 fn node_warning(s: &str) -> Option<NodeWarning<'_>> {
+    if !s.starts_with("(node:") {
+        return None;
+    }
     let (rest, (pid, code)) = node_warning_head(s).ok()?;
     let warning = rest
         .trim_start()
@@ -1295,5 +1352,38 @@ fn transfer(tmp: Sink<'_>, sink: &mut Sink<'_>) {
     }
     for record in tmp.records {
         sink.records.push(into_owned(record));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Whenever the fixed-position reading finds a prefix, it is the grammar's.
+        #[test]
+        fn fixed_prefix_reads_like_the_grammar(
+            stamp in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]",
+            tail in ":( ?(PM2 (log|info|warn|error|debug|LOG)(: ?|x)?)?.{0,6})?|[:.,Z +][0-9:. +Z]{0,8}",
+        ) {
+            let line = format!("{stamp}{tail}");
+            if let Some(fixed) = fixed_prefix(&line) {
+                proptest::prop_assert_eq!(Ok(fixed), prefix_grammar(&line).map_err(|_| ()));
+            }
+        }
+
+        /// A line that starts with anything but `P`, `[` or a digit has no prefix.
+        #[test]
+        fn no_prefix_without_its_first_byte(line in "[^P\\[0-9].{0,40}") {
+            proptest::prop_assert!(prefix_grammar(&line).is_err());
+        }
+    }
+
+    #[test]
+    fn fixed_prefix_reads_todays_lines() {
+        let (msg, p) = fixed_prefix("2026-02-17T14:31:02: PM2 log: App [api:0] online").unwrap();
+        assert_eq!((msg, p.level, p.zone), ("App [api:0] online", Some("log"), None));
+        assert_eq!(fixed_prefix("2026-02-17T14:31:02:PM2 error:x").unwrap().0, "x");
+        assert!(fixed_prefix("2026-02-17T14:31:60: x").is_none(), "leap second: the grammar's");
     }
 }
