@@ -268,6 +268,9 @@ impl JournalParser {
             }
         } else if counted {
             sink.push_pending(rec);
+        } else if sink.skims(rec.source, rec.kind) && rec.field("monotonic_us").is_none() {
+            // Counted, not kept (a record with a time since boot may date a boot: kept).
+            sink.glimpse(rec.line, rec.time, rec.source, rec.kind, rec.process);
         } else {
             sink.event(rec);
         }

@@ -29,6 +29,7 @@
 //! report began.
 
 use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use memchr::memmem;
 use nom::{
@@ -258,11 +259,27 @@ pub fn classify(body: &str) -> Option<KernelLine<'_>> {
 
 /// True when a message says `No space left on device` (any program writes this for ENOSPC).
 pub fn has_no_space(body: &str) -> bool {
-    memmem::find(body.as_bytes(), b"No space left on device").is_some()
+    find(&NO_SPACE_NEEDLE, body).is_some()
+}
+
+/// A substring searcher built once: every kernel and syslog message is searched for these,
+/// and building a searcher costs more than most searches.
+type Needle = LazyLock<memmem::Finder<'static>>;
+
+static NO_SPACE_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new("No space left on device"));
+static INVOKED_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new(" invoked oom-killer: "));
+static KILLED_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new("Killed process "));
+static KILL_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new(": Kill process "));
+static IO_ERROR_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new("I/O error, dev "));
+static SEGFAULT_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new("]: segfault at "));
+
+/// Where `needle` first occurs in `body` (a byte offset, as `str::find` gives).
+fn find(needle: &Needle, body: &str) -> Option<usize> {
+    needle.find(body.as_bytes())
 }
 
 fn oom_line(body: &str) -> Option<KernelLine<'_>> {
-    if let Some(i) = body.find(" invoked oom-killer: ") {
+    if let Some(i) = find(&INVOKED_NEEDLE, body) {
         let rest = &body[i + " invoked oom-killer: ".len()..];
         let gfp_mask = rest.strip_prefix("gfp_mask=").map(|g| &g[..g.find(['(', ',']).unwrap_or(g.len())]);
         return Some(KernelLine::OomInvoked {
@@ -282,14 +299,14 @@ fn oom_line(body: &str) -> Option<KernelLine<'_>> {
         let (pid, comm, _) = pid_comm(rest)?;
         return Some(KernelLine::OomReaped { pid, comm });
     }
-    if let Some(i) = body.find("Killed process ") {
+    if let Some(i) = find(&KILLED_NEEDLE, body) {
         let reason = body[..i].trim_end().trim_end_matches(':');
         if !(reason.is_empty() || reason.contains("out of memory") || reason.contains("Out of memory")) {
             return None;
         }
         return killed(reason, &body[i + "Killed process ".len()..]).map(KernelLine::OomKilled);
     }
-    if let Some(i) = body.find(": Kill process ") {
+    if let Some(i) = find(&KILL_NEEDLE, body) {
         let (pid, comm, rest) = pid_comm(&body[i + ": Kill process ".len()..])?;
         return Some(KernelLine::OomChose { pid, comm, score: int_after(rest, "score ") });
     }
@@ -382,7 +399,7 @@ fn fs_error(body: &str) -> Option<Option<&str>> {
 /// `blk_update_request: I/O error, dev sda, sector …`, `I/O error, dev sda, …`,
 /// `Buffer I/O error on dev sda1, logical block …`.
 fn io_error(body: &str) -> Option<Option<&str>> {
-    if let Some(i) = body.find("I/O error, dev ") {
+    if let Some(i) = find(&IO_ERROR_NEEDLE, body) {
         let rest = &body[i + "I/O error, dev ".len()..];
         return Some(rest.split(',').next().map(str::trim));
     }
@@ -395,7 +412,7 @@ fn io_error(body: &str) -> Option<Option<&str>> {
 
 /// `comm[pid]: segfault at …`.
 fn segfault(body: &str) -> Option<(&str, u64)> {
-    let (head, _) = body.split_once("]: segfault at ")?;
+    let head = &body[..find(&SEGFAULT_NEEDLE, body)?];
     let (comm, pid) = head.rsplit_once('[')?;
     Some((comm, pid.parse().ok()?))
 }

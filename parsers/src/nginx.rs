@@ -163,10 +163,19 @@ impl LineParser for NginxParser {
         let maybe_error = text.as_bytes().get(4) == Some(&b'/');
         let result = match if maybe_error { error_line(text) } else { None } {
             Some(r) => r.map(|e| e.record(line_no)),
-            None => access(text).map(|a| {
-                let time = a.time.unwrap_or(RawTime::None);
-                a.record(line_no, time)
-            }),
+            None => match access(text) {
+                Ok(a) => {
+                    let time = a.time.unwrap_or(RawTime::None);
+                    let kind = a.kind();
+                    if sink.skims(SOURCE, kind) {
+                        // Counted, not kept: no record to build.
+                        sink.glimpse(line_no, time, SOURCE, kind, None);
+                        return;
+                    }
+                    Ok(a.record(line_no, time))
+                }
+                Err(reason) => Err(reason),
+            },
         };
         match result {
             Ok(rec) => sink.event(rec),

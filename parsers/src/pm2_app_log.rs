@@ -272,6 +272,9 @@ pub struct Pm2AppLogParser {
     last_tag: Option<(String, Option<Stream>)>,
     /// The parser for the pm2.log lines of `pm2 logs` output.
     daemon: Pm2LogParser,
+    /// Process names of the file (or `pm2 logs` section) already given with a glimpse: an
+    /// untagged line's name is given once, not copied per line.
+    glimpsed_names: Vec<String>,
 }
 
 /// Which `pm2 logs` section the lines belong to.
@@ -298,6 +301,8 @@ struct Held {
 #[allow(clippy::large_enum_variant)]
 enum Decision<'b> {
     Event(Record<'b>),
+    /// A plain output line of a kind the sink skims: its time, kind and (new) process name.
+    Glimpse(RawTime, &'static str, Option<Cow<'b, str>>),
     /// A stack header: counted now, pushed when the next line decides its kind.
     Hold(Record<'b>, Vec<(&'static str, FieldValue<'b>)>),
     /// Continuation text, and whether it is a stack frame.
@@ -328,7 +333,13 @@ impl Pm2AppLogParser {
         self.file.as_ref()
     }
 
-    fn decide<'b>(&mut self, line_no: u64, line: &'b str, colour: Option<Stream>) -> Decision<'b> {
+    fn decide<'b>(
+        &mut self,
+        line_no: u64,
+        line: &'b str,
+        colour: Option<Stream>,
+        skims: &mut dyn FnMut(&'static str) -> bool,
+    ) -> Decision<'b> {
         let line = line.strip_prefix('\u{feff}').unwrap_or(line);
         let trimmed = scan::trim(line);
         if trimmed.is_empty() {
@@ -372,8 +383,8 @@ impl Pm2AppLogParser {
             (Some((last_id, last_stream)), Some((id, stream))) => last_id == id && *last_stream == stream,
             _ => false,
         };
-        let d = self.stored(line_no, body, ctx, colour, same_source);
-        if matches!(d, Decision::Event(_) | Decision::Hold(..)) {
+        let d = self.stored(line_no, body, ctx, colour, same_source, skims);
+        if matches!(d, Decision::Event(_) | Decision::Hold(..) | Decision::Glimpse(..)) {
             match key {
                 Some((id, stream)) => match self.last_tag.as_mut() {
                     Some(last) => {
@@ -434,6 +445,7 @@ impl Pm2AppLogParser {
         ctx: Option<Ctx<'b>>,
         colour: Option<Stream>,
         same_source: bool,
+        skims: &mut dyn FnMut(&'static str) -> bool,
     ) -> Decision<'b> {
         let mut ctx = ctx;
         if body.starts_with('{') {
@@ -485,10 +497,24 @@ impl Pm2AppLogParser {
         self.seen_record = true;
         self.open_cont = prefixed.then_some(0);
         self.in_oom = false;
+        let classified = classify(msg);
+        let header = if classified.is_none() { stack_header(msg) } else { None };
+        if classified.is_none() && header.is_none() {
+            // Plain output: the kind `new_record` would give, without building the record
+            // when the sink only counts it.
+            let (stream, process) = match &ctx {
+                Some(c) => (c.stream, c.process.clone()),
+                None => self.untagged_name(),
+            };
+            let kind = plain_kind(stream);
+            if skims(kind) {
+                return Decision::Glimpse(time, kind, process);
+            }
+        }
         let ctx = ctx.unwrap_or_else(|| self.ctx(None, colour));
         let mut record = new_record(line_no, time, msg, ctx);
-        match classify(msg) {
-            Some((kind, fields)) => {
+        match (classified, header) {
+            (Some((kind, fields)), _) => {
                 if kind == APP_HEAP_OOM {
                     self.in_oom = true;
                     self.oom_fatal = oom_line(msg) == Some(true);
@@ -497,11 +523,24 @@ impl Pm2AppLogParser {
                 record.fields.extend(fields);
                 Decision::Event(record)
             }
-            None => match stack_header(msg) {
-                Some(h) => Decision::Hold(record, h.fields(STACK_TRACE)),
-                None => Decision::Event(record),
-            },
+            (None, Some(h)) => Decision::Hold(record, h.fields(STACK_TRACE)),
+            (None, None) => Decision::Event(record),
         }
+    }
+
+    /// An untagged line's stream, and its process name unless a glimpse already gave it (the
+    /// loader only needs each name of the records it does not keep once).
+    fn untagged_name<'b>(&mut self) -> (Option<Stream>, Option<Cow<'b, str>>) {
+        let file = match &self.section {
+            Section::App(f) => f.as_ref(),
+            _ => self.file.as_ref(),
+        };
+        let stream = file.map(|f| f.stream);
+        let fresh = file.map(|f| &f.process).filter(|p| !self.glimpsed_names.contains(p)).cloned();
+        if let Some(name) = &fresh {
+            self.glimpsed_names.push(name.clone());
+        }
+        (stream, fresh.map(Cow::Owned))
     }
 
     fn apply<'a>(&mut self, d: Decision<'a>, line_no: u64, text: &'a str, sink: &mut Sink<'a>) {
@@ -520,6 +559,7 @@ impl Pm2AppLogParser {
         self.flush_held(sink);
         match d {
             Decision::Event(record) => sink.event(record),
+            Decision::Glimpse(time, kind, process) => sink.glimpse(line_no, time, SOURCE, kind, process),
             Decision::Hold(record, header) => {
                 sink.event_pending();
                 let header = header.into_iter().map(|(k, v)| (k, v.into_owned())).collect();
@@ -541,14 +581,15 @@ impl Pm2AppLogParser {
 
 impl LineParser for Pm2AppLogParser {
     fn parse_line<'a>(&mut self, line_no: u64, text: &'a str, sink: &mut Sink<'a>) {
+        let mut skims = |kind| sink.skims(SOURCE, kind);
         if memchr::memchr(0x1b, text.as_bytes()).is_some() {
             let colour = leading_colour(text);
             let clean = strip_ansi(text);
-            let d = self.decide(line_no, &clean, colour);
+            let d = self.decide(line_no, &clean, colour, &mut skims);
             let d = owned_decision(d);
             self.apply(d, line_no, text, sink);
         } else {
-            let d = self.decide(line_no, text, None);
+            let d = self.decide(line_no, text, None, &mut skims);
             self.apply(d, line_no, text, sink);
         }
     }
@@ -563,6 +604,7 @@ impl LineParser for Pm2AppLogParser {
 fn owned_decision(d: Decision<'_>) -> Decision<'static> {
     match d {
         Decision::Event(r) => Decision::Event(r.into_owned()),
+        Decision::Glimpse(t, k, p) => Decision::Glimpse(t, k, p.map(|p| Cow::Owned(p.into_owned()))),
         Decision::Hold(r, h) => {
             Decision::Hold(r.into_owned(), h.into_iter().map(|(k, v)| (k, v.into_owned())).collect())
         }
@@ -573,8 +615,17 @@ fn owned_decision(d: Decision<'_>) -> Decision<'static> {
     }
 }
 
+/// The kind of a plain output line of `stream`.
+fn plain_kind(stream: Option<Stream>) -> &'static str {
+    if stream == Some(Stream::Error) {
+        APP_ERROR_LOG
+    } else {
+        APP_LOG
+    }
+}
+
 fn new_record<'b>(line_no: u64, time: RawTime, msg: &'b str, ctx: Ctx<'b>) -> Record<'b> {
-    let kind = if ctx.stream == Some(Stream::Error) { APP_ERROR_LOG } else { APP_LOG };
+    let kind = plain_kind(ctx.stream);
     let mut r = Record::new(line_no, time, SOURCE, kind, msg);
     r.process = ctx.process;
     r.pm_id = ctx.pm_id;

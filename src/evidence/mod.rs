@@ -470,10 +470,10 @@ pub(crate) fn parse_stream(
     input: &mut Input,
     options: &LoadOptions,
 ) -> std::io::Result<()> {
-    let mut windows = Windows::new(reader, options.window);
-    if options.tap.is_some() {
-        windows = windows.soft_limit(tap::WINDOW);
-    }
+    // Windows are handed out at 1 MiB of whole lines (the capacity still decides which lines
+    // are cut): records borrow from the window, so memory follows the handout, not the
+    // capacity.
+    let mut windows = Windows::new(reader, options.window).soft_limit(tap::WINDOW);
     let forced = options.forced_format(&input.file, &input.bundle_path);
     let mut parser = None;
     let provenance = Arc::new(Provenance { file: input.file.clone(), sha256: String::new() });
@@ -625,21 +625,24 @@ fn parse_in_parallel(
     // Window copies are reused from batch to batch: a fresh 8 MiB buffer per window would be
     // mapped, faulted in and zeroed page by page each time.
     let mut spare: Vec<Vec<u8>> = Vec::new();
+    // A read error (a truncated gzip) ends the input after the windows read before it.
+    let mut failed = None;
     loop {
         let mut batch: Vec<(u64, Vec<u8>)> = next.take().into_iter().collect();
-        while batch.len() < WINDOWS_PER_THREAD * rayon::current_num_threads() {
-            match windows.next_window()? {
-                Some((first_line, window)) => {
+        while failed.is_none() && batch.len() < WINDOWS_PER_THREAD * rayon::current_num_threads() {
+            match windows.next_window() {
+                Ok(Some((first_line, window))) => {
                     let mut copy = spare.pop().unwrap_or_default();
                     copy.clear();
                     copy.extend_from_slice(window);
                     batch.push((first_line, copy));
                 }
-                None => break,
+                Ok(None) => break,
+                Err(e) => failed = Some(e),
             }
         }
         if batch.is_empty() {
-            return Ok(());
+            return failed.map_or(Ok(()), Err);
         }
         let texts: Vec<(u64, std::borrow::Cow<'_, str>)> =
             batch.iter().map(|(n, w)| (*n, decode(w))).collect();

@@ -13,8 +13,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use super::Input;
 use crate::event::Event;
 
-/// The soft window size of a tapped load (see `Windows::soft_limit`): a tap is used where
-/// many inputs are read at once.
+/// The soft window size of every load (see `Windows::soft_limit`): records borrow from the
+/// window, so this, not the capacity, sets the memory per input being read (a tap reads many
+/// inputs at once).
 pub const WINDOW: usize = 1 << 20;
 
 /// What a tap calls: the input being read, its next events, and whether the input ended.
