@@ -336,6 +336,11 @@ impl<'a> Sink<'a> {
         Sink { skimmed, ..Sink::default() }
     }
 
+    /// Whether the consumer only counts records of some kinds (see [`Sink::skimming`]).
+    pub fn skims_anything(&self) -> bool {
+        !self.skimmed.is_empty()
+    }
+
     /// Whether the consumer only counts records of `source` and `kind`: the parser may then
     /// call [`Sink::glimpse`] instead of [`Sink::event`].
     pub fn skims(&mut self, source: &'static str, kind: &'static str) -> bool {

@@ -586,6 +586,14 @@ fn parse_window<'t>(
     options: &LoadOptions,
 ) -> ParsedWindow<'t> {
     let mut sink = Sink::skimming(options.retention.skimmed());
+    // Room for a typical window's lines (100–300 bytes each), so the lists do not grow (and
+    // move their records) a dozen times per window.
+    let expected = text.len() / 160;
+    if sink.skims_anything() {
+        sink.glimpses.reserve(expected);
+    } else {
+        sink.records.reserve(expected);
+    }
     let mut unparsed_texts = Vec::new();
     let mut raw = RawLines { first_line, lines: Vec::new() };
     for (i, line) in split_lines(text).enumerate() {
