@@ -728,6 +728,10 @@ fn times(input: &str) -> Res<'_, i64> {
 
 /// Repeated-message bodies → (count, inner message).
 fn repeated(body: &str) -> Option<(i64, Option<&str>)> {
+    // Every form starts with `l`, `-` or `m`: most bodies are decided by their first byte.
+    if !matches!(body.as_bytes().first(), Some(b'l' | b'-' | b'm')) {
+        return None;
+    }
     let syslogd = map(preceded(tag("last message repeated "), times), |n| (n, None));
     let dashed = map(delimited(tag("--- last message repeated "), times, tag(" ---")), |n| (n, None));
     let r: Res<'_, (i64, Option<&str>)> = terminated(alt((syslogd, dashed)), eof)(body);
