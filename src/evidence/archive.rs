@@ -198,6 +198,9 @@ fn load_layers(
     depth: u32,
     out: &mut Vec<Input>,
 ) -> io::Result<()> {
+    if !options.hash {
+        return peel(raw, index, options, depth, out);
+    }
     let mut hashing = HashingReader::new(raw);
     let peeled = peel(&mut hashing, index, options, depth, out);
     let (sha, size) = hashing.finish()?;

@@ -293,6 +293,10 @@ pub struct LoadOptions {
     pub raw_lines: bool,
     /// Hand events to this tap as they are read instead of keeping them (see [`Tap`]).
     pub tap: Option<Tap>,
+    /// Hash every input (SHA-256 of its bytes as stored). Off only for a re-read whose hashes
+    /// a first read already has (the streamed timeline's second pass): inputs are then left
+    /// without `sha256` and `size`.
+    pub hash: bool,
 }
 
 impl Default for LoadOptions {
@@ -303,6 +307,7 @@ impl Default for LoadOptions {
             retention: Retention::All,
             raw_lines: false,
             tap: None,
+            hash: true,
         }
     }
 }

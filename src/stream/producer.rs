@@ -127,7 +127,8 @@ pub fn run(job: FileJob, shared: Arc<Shared>, tx: SyncSender<Msg>) {
         let mut p = tapped.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         p.take(input, events, ended);
     });
-    let options = LoadOptions { tap: Some(tap), ..shared.load.clone() };
+    // The first pass hashed every input: rows take its hashes.
+    let options = LoadOptions { tap: Some(tap), hash: false, ..shared.load.clone() };
     evidence::load_one(&path, display, &options);
     let mut p = producer.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if !p.stopped {
