@@ -279,6 +279,11 @@ impl Format {
         }
     }
 
+    /// Whether [`Format::resumed_parser`] gives a parser (without making one).
+    pub fn has_resumed_parser(self) -> bool {
+        self == Format::Syslog || self.is_line_independent()
+    }
+
     /// A fresh parser for one input of this format. `path` is the input's path in the bundle
     /// (`/`-separated): some formats take context from it (an app log's process name, a
     /// history file's user, a snapshot's time).

@@ -466,13 +466,8 @@ fn clf_fixed(s: &str) -> Option<(&str, ClfParts)> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| scan::number(&b[r]);
-    const MONTHS: [[u8; 3]; 12] = [
-        *b"jan", *b"feb", *b"mar", *b"apr", *b"may", *b"jun", *b"jul", *b"aug", *b"sep", *b"oct", *b"nov",
-        *b"dec",
-    ];
-    // `| 0x20` lowers ASCII letters and turns no other byte into one.
-    let lower = [b[4] | 0x20, b[5] | 0x20, b[6] | 0x20];
-    let month = MONTHS.iter().position(|m| *m == lower)? as u32 + 1;
+    // Bytes 3 and 7 are `/` (ASCII): 4..7 is a char range.
+    let (_, month) = crate::timefmt::month_abbrev(&s[4..7]).ok()?;
     let (zh, zm) = (num(23..25)?, num(25..27)?);
     if zh > 23 || zm > 59 {
         return None;

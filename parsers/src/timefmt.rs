@@ -25,8 +25,7 @@ fn reject<T>(input: &str, kind: nom::error::ErrorKind) -> IResult<&str, T> {
 /// them against the combinator versions they replace.
 #[inline]
 fn digits_at(b: &[u8], at: usize, n: usize) -> Option<u32> {
-    let d = b.get(at..at + n)?;
-    d.iter().try_fold(0u32, |v, &c| c.is_ascii_digit().then(|| v * 10 + u32::from(c - b'0')))
+    crate::scan::number(b.get(at..at + n)?)
 }
 
 /// `YYYY-MM-DD`, validated as a real date.

@@ -197,11 +197,7 @@ impl Input {
     /// then keeps it as an event or counts it and folds its time into the digest.
     /// Returns whether it was kept.
     pub fn take(&mut self, record: Record<'_>, provenance: &Arc<Provenance>, retention: &Retention) -> bool {
-        self.event_count += 1;
-        let shift = match record.time {
-            RawTime::NoYear { month, day, .. } => self.years.observe(month, day),
-            _ => 0,
-        };
+        let shift = self.count(record.time);
         self.order.observe(&record, shift);
         let monotonic = || match record.field("monotonic_us") {
             Some(FieldValue::Int(us)) => Some(*us),
@@ -228,16 +224,22 @@ impl Input {
     /// its time folded into the digest, its process remembered — what [`Input::take`] does
     /// with a record it does not keep.
     fn take_glimpse(&mut self, glimpse: Glimpse<'_>) {
-        self.event_count += 1;
-        let shift = match glimpse.time {
-            RawTime::NoYear { month, day, .. } => self.years.observe(month, day),
-            _ => 0,
-        };
+        let shift = self.count(glimpse.time);
         self.last_kept = false;
         self.order.observe_glimpse(glimpse.time, glimpse.line, shift);
         self.digest.observe(glimpse.time, glimpse.line, shift, None);
         if let Some(process) = glimpse.process.as_deref() {
             self.remember_process(process);
+        }
+    }
+
+    /// Counts one record read (kept or not) and gives the year rule its time: the record's
+    /// year shift (0 for times with a year).
+    fn count(&mut self, time: RawTime) -> i32 {
+        self.event_count += 1;
+        match time {
+            RawTime::NoYear { month, day, .. } => self.years.observe(month, day),
+            _ => 0,
         }
     }
 
@@ -484,12 +486,10 @@ pub(crate) fn parse_stream(
     let provenance = Arc::new(Provenance { file: input.file.clone(), sha256: String::new() });
     while let Some((first_line, window)) = windows.next_window()? {
         if let (Some(sequential), Some(format)) = (parser.as_mut(), input.format) {
-            if parallel() && format.resumed_parser(&input.file).is_some() {
+            if parallel() && format.has_resumed_parser() {
                 // Every window after the first: in parallel batches, checked in order.
                 let window = (first_line, window.to_vec());
-                let mut current = std::mem::replace(sequential, format.parser(&input.file));
-                parse_in_parallel(window, &mut windows, input, options, &provenance, &mut current)?;
-                *sequential = current;
+                parse_in_parallel(window, &mut windows, input, options, &provenance, sequential)?;
                 break;
             }
         }

@@ -62,23 +62,12 @@ pub(super) fn parse_stream_pipelined(
     })
 }
 
-/// Up to [`CHUNK`] bytes of `reader` (fewer only at its end), and the error that stopped it.
+/// Up to [`CHUNK`] bytes of `reader` (fewer only at its end), and the error that stopped it
+/// (`read_to_end` keeps the bytes read before an error).
 fn read_chunk(reader: &mut dyn Read) -> (Vec<u8>, Option<io::Error>) {
-    let mut chunk = vec![0; CHUNK];
-    let mut filled = 0;
-    while filled < CHUNK {
-        match reader.read(&mut chunk[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                chunk.truncate(filled);
-                return (chunk, Some(e));
-            }
-        }
-    }
-    chunk.truncate(filled);
-    (chunk, None)
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let error = reader.take(CHUNK as u64).read_to_end(&mut chunk).err();
+    (chunk, error)
 }
 
 /// The parsing end of the channel, as a reader.
