@@ -233,7 +233,8 @@ struct AnalyzeArgs {
 
     /// Output format: text for people, json for tools (contract postmortem/report/v1), md for
     /// the runbook's incident report, html for one self-contained page with a swimlane timeline
-    /// (opens from disk, makes no network request).
+    /// (opens from disk, makes no network request; above 100,000 records it draws the events the
+    /// analysis reads and counts the rest per lane).
     #[arg(long, value_enum, default_value = "text")]
     format: AnalyzeFormat,
 
@@ -242,9 +243,15 @@ struct AnalyzeArgs {
     output: Option<PathBuf>,
 
     /// Write every report into DIR: report.md, report.json, report.html, timeline.jsonl (every event),
-    /// timeline.csv (Timesketch CSV: dated events), timeline.parquet.
+    /// timeline.csv (Timesketch CSV: dated events), timeline.parquet. Above 100,000 records the
+    /// timeline files are streamed from new reads of the evidence (Parquet is then left out).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+
+    /// Records up to which html and --out keep every event in memory (for tests; see
+    /// EVERY_EVENT_LIMIT).
+    #[arg(long, hide = true, value_name = "RECORDS", default_value_t = EVERY_EVENT_LIMIT)]
+    every_event_limit: u64,
 }
 
 #[derive(Debug, Args)]
@@ -475,25 +482,39 @@ fn load_rules(files: &[PathBuf]) -> Result<Vec<crate::analysis::rules::Rule>> {
     crate::analysis::rules::load(&paths).map_err(|e| usage(e.to_string()))
 }
 
-/// Loads, resolves and analyzes the evidence (`None`: nothing usable). Only the events the
-/// rules and reports look at are kept, unless `every_event` (to write the whole timeline and
-/// the HTML page too: then each event also keeps its line as written).
-fn analyzed(
-    evidence: &EvidenceArgs,
-    a: &AnalysisArgs,
-    every_event: bool,
-) -> Result<Option<(timeline::Timeline, Inventory, analysis::Analysis)>> {
+/// How much of the evidence an analysis keeps in memory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Keep {
+    /// The events the rules and reports read (the rest counted and dated, not kept).
+    Analysis,
+    /// The same, each with its line as written (for the HTML page).
+    AnalysisWithLines,
+    /// Every event, with its line as written (the page draws them all).
+    Everything,
+}
+
+/// An analysis and what it was made from.
+struct Analyzed {
+    timeline: timeline::Timeline,
+    inventory: Inventory,
+    analysis: analysis::Analysis,
+    /// Each bundle's clock (to stream the timeline files of `--out`).
+    clocks: Vec<crate::clock::BundleClock>,
+}
+
+/// Loads, resolves and analyzes the evidence (`None`: nothing usable), keeping `keep`.
+fn analyzed(evidence: &EvidenceArgs, a: &AnalysisArgs, keep: Keep) -> Result<Option<Analyzed>> {
     let options = analyze_options(a)?;
     let rules = load_rules(&a.rules)?;
     let file = inventory_file(evidence)?;
-    let retention = if every_event { Retention::All } else { interest::retention(&rules) };
-    let timeline = build(evidence, retention, every_event)?;
+    let retention = if keep == Keep::Everything { Retention::All } else { interest::retention(&rules) };
+    let (timeline, clocks) = build_keeping_clocks(evidence, retention, keep != Keep::Analysis)?;
     if !timeline.has_usable_evidence() {
         return Ok(None);
     }
     let inventory = Inventory::for_timeline(file, &timeline);
     let analysis = analysis::analyze(&timeline, &inventory, &rules, &options);
-    Ok(Some((timeline, inventory, analysis)))
+    Ok(Some(Analyzed { timeline, inventory, analysis, clocks }))
 }
 
 /// The load and time options of the evidence arguments.
@@ -689,7 +710,9 @@ impl Progress {
 }
 
 fn notify_command(args: NotifyArgs) -> Result<i32> {
-    let Some((timeline, inventory, analysis)) = analyzed(&args.evidence, &args.analysis, false)? else {
+    let Some(Analyzed { timeline, inventory, analysis, .. }) =
+        analyzed(&args.evidence, &args.analysis, Keep::Analysis)?
+    else {
         return Ok(no_evidence());
     };
     let stdout = io::stdout();
@@ -699,16 +722,37 @@ fn notify_command(args: NotifyArgs) -> Result<i32> {
     Ok(EXIT_OK)
 }
 
+/// Records up to which `analyze --format html` and `--out` keep every event: the page draws
+/// them all and the timeline files are written from memory. Above it, the analysis keeps
+/// what its rules and reports read, the page draws those and counts the rest per lane, and
+/// the timeline files are streamed (the evidence is read again), so memory stays bounded.
+pub const EVERY_EVENT_LIMIT: u64 = 100_000;
+
 fn analyze_command(args: AnalyzeArgs) -> Result<i32> {
-    // The timeline files of --out and the HTML page's swimlanes show every event.
-    let every_event = args.out.is_some() || args.format == AnalyzeFormat::Html;
-    let Some((timeline, _inventory, analysis)) = analyzed(&args.evidence, &args.analysis, every_event)?
-    else {
+    let page = args.out.is_some() || args.format == AnalyzeFormat::Html;
+    let keep = if page { Keep::AnalysisWithLines } else { Keep::Analysis };
+    let Some(mut found) = analyzed(&args.evidence, &args.analysis, keep)? else {
         return Ok(no_evidence());
     };
+    if page && found.timeline.records() <= args.every_event_limit {
+        // Small evidence: read it again keeping every event, for the page to draw them all.
+        let Some(everything) = analyzed(&args.evidence, &args.analysis, Keep::Everything)? else {
+            return Ok(no_evidence());
+        };
+        found = everything;
+    }
+    let Analyzed { timeline, analysis, clocks, .. } = found;
     let info = run_info(&args);
     if let Some(dir) = &args.out {
-        return write_out_dir(dir, &timeline, &analysis, &info);
+        return write_out_dir(
+            dir,
+            &args.evidence,
+            &timeline,
+            clocks,
+            &analysis,
+            &info,
+            args.every_event_limit,
+        );
     }
     let (mut out, width): (Box<dyn Write>, usize) = match &args.output {
         Some(path) => (
@@ -759,12 +803,17 @@ fn run_info(args: &AnalyzeArgs) -> report::markdown::RunInfo {
     report::markdown::RunInfo { options }
 }
 
-/// `analyze --out DIR`: every report of one analysis, side by side.
+/// `analyze --out DIR`: every report of one analysis, side by side. The timeline files hold
+/// every event: from memory when the analysis kept them all, else streamed from a new read
+/// of the evidence (`crate::stream`; Parquet, which sorts in memory, is then left out).
 fn write_out_dir(
     dir: &std::path::Path,
+    evidence: &EvidenceArgs,
     timeline: &timeline::Timeline,
+    clocks: Vec<crate::clock::BundleClock>,
     analysis: &analysis::Analysis,
     info: &report::markdown::RunInfo,
+    limit: u64,
 ) -> Result<i32> {
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let open = |name: &str| -> Result<BufWriter<fs::File>> {
@@ -773,27 +822,52 @@ fn write_out_dir(
             fs::File::create(&path).with_context(|| format!("cannot write {}", path.display()))?,
         ))
     };
-    let mut md = open("report.md")?;
-    report::analysis::write(&mut md, timeline, analysis, AnalyzeFormat::Md, 120, info)?;
-    md.flush()?;
-    let mut json = open("report.json")?;
-    report::analysis::write(&mut json, timeline, analysis, AnalyzeFormat::Json, 120, info)?;
-    json.flush()?;
-    let mut html = open("report.html")?;
-    report::analysis::write(&mut html, timeline, analysis, AnalyzeFormat::Html, 120, info)?;
-    html.flush()?;
-    let mut jsonl = open("timeline.jsonl")?;
-    report::timeline::write(&mut jsonl, timeline.events.iter(), TimelineFormat::Jsonl, usize::MAX / 4)?;
-    jsonl.flush()?;
-    let mut csv = open("timeline.csv")?;
-    report::timeline::write(&mut csv, timeline.events.iter(), TimelineFormat::Timesketch, usize::MAX / 4)?;
-    csv.flush()?;
+    for (name, format) in [
+        ("report.md", AnalyzeFormat::Md),
+        ("report.json", AnalyzeFormat::Json),
+        ("report.html", AnalyzeFormat::Html),
+    ] {
+        let mut file = open(name)?;
+        report::analysis::write(&mut file, timeline, analysis, format, 120, info)?;
+        file.flush()?;
+    }
+    let every_event = timeline.not_kept().is_empty();
+    for (name, format) in
+        [("timeline.jsonl", TimelineFormat::Jsonl), ("timeline.csv", TimelineFormat::Timesketch)]
+    {
+        let mut file = open(name)?;
+        if every_event {
+            report::timeline::write(&mut file, timeline.events.iter(), format, usize::MAX / 4)?;
+        } else {
+            eprintln!("postmortem: writing {name}: reading the evidence again for every event");
+            let (mut load, _) = load_and_time(evidence)?;
+            load.retention = Retention::All;
+            let options = crate::stream::StreamOptions::default();
+            crate::stream::write(
+                &mut file,
+                &evidence.evidence,
+                timeline,
+                clocks.clone(),
+                &load,
+                timeline::Filter::default(),
+                format,
+                &options,
+            )?;
+        }
+        file.flush()?;
+    }
     let mut written = "report.md, report.json, report.html, timeline.jsonl, timeline.csv".to_string();
-    if report::parquet::AVAILABLE {
+    if report::parquet::AVAILABLE && every_event {
         let events: Vec<&crate::event::Event> = timeline.events.iter().collect();
         let path = dir.join("timeline.parquet");
         report::parquet::write(&path, &events).with_context(|| format!("cannot write {}", path.display()))?;
         written.push_str(", timeline.parquet");
+    } else if report::parquet::AVAILABLE {
+        eprintln!(
+            "postmortem: timeline.parquet not written: {} events are more than --out keeps in memory ({limit}); \
+             `postmortem timeline --format parquet --output FILE` writes it (sorting in memory)",
+            timeline.records()
+        );
     }
     println!("wrote {written} to {}", dir.display());
     Ok(EXIT_OK)

@@ -4,6 +4,7 @@
 //! Order: dated events by (UTC time, file, line); undated events after them, by (file,
 //! line). The key is total, so the order never depends on the thread count.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
@@ -72,6 +73,22 @@ impl Timeline {
             .flat_map(|b| &b.inputs)
             .filter_map(|i| i.span)
             .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+    }
+
+    /// The records read and not kept (see `evidence::Retention`), by (source, kind), over the
+    /// inputs whose events count (a copy counted once is not).
+    pub fn not_kept(&self) -> BTreeMap<(&'static str, &'static str), u64> {
+        let mut counts = BTreeMap::new();
+        let counted = self.bundles.iter().flat_map(|b| &b.inputs).filter(|i| i.status == InputStatus::Parsed);
+        for n in counted.flat_map(|i| &i.not_kept) {
+            *counts.entry((n.source, n.kind)).or_insert(0) += n.count;
+        }
+        counts
+    }
+
+    /// Every record the evidence holds: the events kept and the records not kept.
+    pub fn records(&self) -> u64 {
+        self.events.len() as u64 + self.not_kept().values().sum::<u64>()
     }
 
     /// Events passing `filter`, in timeline order.

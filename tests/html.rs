@@ -184,3 +184,85 @@ fn same_evidence_same_bytes_and_out_writes_report_html() {
     }
     assert_eq!(html_of(&copy), first);
 }
+
+/// Large evidence (forced here with a low limit): the page draws the events the analysis
+/// reads, with their lines as written, and counts every other record per lane and kind, so
+/// that drawn + counted is the whole timeline and the findings still cite the same lines.
+#[test]
+fn large_evidence_draws_what_the_analysis_reads_and_counts_the_rest() {
+    let s = sample();
+    let s = s.to_str().unwrap();
+    let out = postmortem(["analyze", s, "--format", "html", "--every-event-limit", "10"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let data = data(&stdout(&out));
+    let report: Value =
+        serde_json::from_slice(&postmortem(["analyze", s, "--format", "json"]).stdout).unwrap();
+    assert_eq!(data["report"], report, "the same analysis whatever the page draws");
+
+    let every = jsonl(&postmortem(["timeline", s, "--format", "jsonl"]));
+    let drawn = data["events"]["message"].as_array().unwrap().len();
+    let not_drawn = &data["not_drawn"];
+    assert!(drawn > 0 && drawn < every.len(), "{drawn} of {}", every.len());
+    assert_eq!(drawn as u64 + not_drawn["total"].as_u64().unwrap(), every.len() as u64);
+
+    // Per (source, kind): drawn + counted = the timeline's events of that kind.
+    let mut by_kind: std::collections::BTreeMap<(String, String), i64> = Default::default();
+    for e in &every {
+        *by_kind
+            .entry((e["source"].as_str().unwrap().into(), e["kind"].as_str().unwrap().into()))
+            .or_default() += 1;
+    }
+    let strings = &data["strings"];
+    for i in 0..drawn {
+        let lane = data["events"]["lane"][i].as_u64().unwrap() as usize;
+        let source = data["lanes"][lane]["label"].as_str().unwrap().to_string();
+        let kind = strings["kind"][data["events"]["kind"][i].as_u64().unwrap() as usize].as_str().unwrap();
+        *by_kind.get_mut(&(source, kind.to_string())).expect("a drawn event is in the timeline") -= 1;
+    }
+    for k in not_drawn["kinds"].as_array().unwrap() {
+        let key = (k[0].as_str().unwrap().to_string(), k[1].as_str().unwrap().to_string());
+        assert_eq!(by_kind.remove(&key), Some(k[2].as_i64().unwrap()), "{key:?}");
+    }
+    assert!(by_kind.values().all(|&n| n == 0), "kinds neither drawn nor counted: {by_kind:?}");
+    // Each lane's count is the sum of its source's kinds.
+    for lane in not_drawn["lanes"].as_array().unwrap() {
+        let label = &data["lanes"][lane[0].as_u64().unwrap() as usize]["label"];
+        let kinds = not_drawn["kinds"].as_array().unwrap().iter().filter(|k| &k[0] == label);
+        assert_eq!(lane[1].as_u64(), Some(kinds.map(|k| k[2].as_u64().unwrap()).sum()), "{label}");
+    }
+    assert!(not_drawn["lanes"].as_array().unwrap().len() >= 3, "{not_drawn}");
+
+    // The findings cite the same lines through the drawn events, each with its line as
+    // written as the page of every event has it.
+    let default = data_of_default(s);
+    assert!(default.get("not_drawn").is_none(), "small evidence: every event drawn, nothing counted");
+    let raw_of = |d: &Value, file: &Value, line: &Value| {
+        let e = &d["events"];
+        (0..e["line"].as_array().unwrap().len())
+            .find(|&i| {
+                &e["line"][i] == line
+                    && &d["strings"]["file"][e["file"][i].as_u64().unwrap() as usize] == file
+            })
+            .map(|i| e["raw"][i].clone())
+    };
+    let mut lines_kept = 0;
+    for (f, finding) in report["root_causes"].as_array().unwrap().iter().enumerate() {
+        for (n, cited) in finding["evidence"].as_array().unwrap().iter().enumerate() {
+            let i = data["refs"]["root_causes"][f][n].as_u64().unwrap() as usize;
+            let file = strings["file"][data["events"]["file"][i].as_u64().unwrap() as usize].clone();
+            assert_eq!((&file, &data["events"]["line"][i]), (&cited["file"], &cited["line"]));
+            let raw = &data["events"]["raw"][i];
+            assert_eq!(
+                Some(raw.clone()),
+                raw_of(&default, &file, &cited["line"]),
+                "finding {f} evidence {n}"
+            );
+            lines_kept += usize::from(!raw.is_null());
+        }
+    }
+    assert!(lines_kept >= 5, "{lines_kept} cited lines as written");
+}
+
+fn data_of_default(bundle: &str) -> Value {
+    data(&html_of(std::path::Path::new(bundle)))
+}

@@ -86,6 +86,28 @@ fn out_dir_writes_every_report() {
     );
 }
 
+/// Large evidence (forced here with a low limit): the reports are the same, the timeline files
+/// are streamed from a new read of the evidence and hold every event, byte for byte what
+/// `timeline` writes; Parquet (sorted in memory) is left out, saying why.
+#[test]
+fn out_dir_of_large_evidence_streams_the_timeline_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = sample();
+    let s = s.to_str().unwrap();
+    let out = postmortem(["analyze", s, "--out", dir.path().to_str().unwrap(), "--every-event-limit", "10"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = |name: &str| std::fs::read(dir.path().join(name)).unwrap();
+    assert_eq!(read("timeline.jsonl"), postmortem(["timeline", s, "--format", "jsonl"]).stdout);
+    assert_eq!(read("timeline.csv"), postmortem(["timeline", s, "--format", "timesketch"]).stdout);
+    assert_eq!(read("report.json"), postmortem(["analyze", s, "--format", "json"]).stdout);
+    assert_eq!(read("report.md"), postmortem(["analyze", s, "--format", "md"]).stdout);
+    assert!(String::from_utf8(read("report.html")).unwrap().contains("\"not_drawn\":"));
+    assert!(!dir.path().join("timeline.parquet").exists());
+    if cfg!(feature = "parquet") {
+        assert!(stderr(&out).contains("timeline.parquet not written"), "{}", stderr(&out));
+    }
+}
+
 #[test]
 fn notification_drafts_of_the_sample_incidents() {
     let inventory = root().join("samples/inventory.toml");

@@ -134,6 +134,9 @@ pub struct Input {
     /// The PM2 process names of the records not kept, each once (the inventory is inferred
     /// from every name the evidence mentions).
     pub processes_not_kept: Vec<String>,
+    /// The records not kept, counted by (source, kind), in first-seen order (what a report
+    /// that shows only the kept events says it left out).
+    pub not_kept: Vec<NotKept>,
     /// Retention decisions by (source, kind) identity: an input has few distinct kinds, and
     /// comparing two pointers is cheaper than comparing the strings of every pair.
     keep_cache: Vec<(KindId, bool)>,
@@ -168,6 +171,7 @@ impl Input {
             boot_stamps: Vec::new(),
             last_kept: false,
             processes_not_kept: Vec::new(),
+            not_kept: Vec::new(),
             keep_cache: Vec::new(),
             assumptions: Vec::new(),
             manifest: None,
@@ -213,6 +217,7 @@ impl Input {
         } else {
             let boot_id = record.field("boot_id").and_then(FieldValue::as_str);
             self.digest.observe(record.time, record.line, shift, monotonic().map(|us| (us, boot_id)));
+            self.tally_not_kept(record.source, record.kind);
             if let Some(process) = record.process.as_deref() {
                 self.remember_process(process);
             }
@@ -228,6 +233,7 @@ impl Input {
         self.last_kept = false;
         self.order.observe_glimpse(glimpse.time, glimpse.line, shift);
         self.digest.observe(glimpse.time, glimpse.line, shift, None);
+        self.tally_not_kept(glimpse.source, glimpse.kind);
         if let Some(process) = glimpse.process.as_deref() {
             self.remember_process(process);
         }
@@ -243,6 +249,21 @@ impl Input {
         }
     }
 
+    /// Counts one record not kept under its (source, kind). The last entry is checked first:
+    /// records of a kind come in runs.
+    fn tally_not_kept(&mut self, source: &'static str, kind: &'static str) {
+        let same = |n: &NotKept| std::ptr::eq(n.source, source) && std::ptr::eq(n.kind, kind);
+        if let Some(last) = self.not_kept.last_mut().filter(|n| same(n)) {
+            last.count += 1;
+            return;
+        }
+        let at = self.not_kept.iter().position(|n| same(n) || (n.source == source && n.kind == kind));
+        match at {
+            Some(i) => self.not_kept[i].count += 1,
+            None => self.not_kept.push(NotKept { source, kind, count: 1 }),
+        }
+    }
+
     /// Remembers the PM2 process name of a record not kept.
     fn remember_process(&mut self, process: &str) {
         if !self.processes_not_kept.iter().any(|p| p == process) {
@@ -255,6 +276,17 @@ impl Input {
         input.status = InputStatus::Skipped(reason);
         input
     }
+}
+
+/// Records of one (source, kind) an input read and did not keep (see [`Retention`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotKept {
+    /// The records' source.
+    pub source: &'static str,
+    /// Their kind.
+    pub kind: &'static str,
+    /// How many.
+    pub count: u64,
 }
 
 /// A line no parser understood, with why and (the start of) its text.

@@ -175,8 +175,13 @@ struct Lanes {
 }
 
 impl Lanes {
-    fn new(timeline: &Timeline, analysis: &Analysis) -> Lanes {
-        let present: BTreeSet<&'static str> = timeline.events.iter().map(|e| e.source).collect();
+    fn new(
+        timeline: &Timeline,
+        analysis: &Analysis,
+        not_drawn: &BTreeMap<(&'static str, &'static str), u64>,
+    ) -> Lanes {
+        let mut present: BTreeSet<&'static str> = timeline.events.iter().map(|e| e.source).collect();
+        present.extend(not_drawn.keys().map(|(source, _)| *source));
         let documented = SOURCES.iter().map(|(id, _)| *id).filter(|s| present.contains(s));
         let undocumented = present.iter().copied().filter(|s| !SOURCES.iter().any(|(id, _)| id == s));
         let mut list = Vec::new();
@@ -290,7 +295,8 @@ impl<'e> Columns<'e> {
 
 /// The page's data: the JSON report, what the page needs beyond it, and the events as columns.
 fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
-    let lanes = Lanes::new(timeline, analysis);
+    let not_drawn = timeline.not_kept();
+    let lanes = Lanes::new(timeline, analysis, &not_drawn);
     let mut tables = Tables::default();
     let columns = Columns::new(&timeline.events, &lanes, &mut tables);
     let offset = |t: chrono::DateTime<chrono::Utc>| t.timestamp_micros() - columns.t0;
@@ -312,7 +318,7 @@ fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
     });
     let field_values: Vec<Value> =
         tables.field_value.list.iter().map(|v| serde_json::from_str(v).unwrap_or(Value::Null)).collect();
-    json!({
+    let mut data = json!({
         "title": title,
         "version": env!("CARGO_PKG_VERSION"),
         "options": info.options,
@@ -331,6 +337,25 @@ fn data(timeline: &Timeline, analysis: &Analysis, info: &RunInfo) -> Value {
             "field_value": field_values,
         },
         "events": columns,
+    });
+    if !not_drawn.is_empty() {
+        data["not_drawn"] = not_drawn_data(&not_drawn, &lanes);
+    }
+    data
+}
+
+/// The records the analysis read and did not keep (large evidence, see `EVERY_EVENT_LIMIT`
+/// in the CLI): the page draws the events the analysis reads and counts these, per lane and
+/// per kind: `{"total", "lanes": [[lane, count], …], "kinds": [[source, kind, count], …]}`.
+fn not_drawn_data(not_drawn: &BTreeMap<(&'static str, &'static str), u64>, lanes: &Lanes) -> Value {
+    let mut per_lane: BTreeMap<usize, u64> = BTreeMap::new();
+    for ((source, _), count) in not_drawn {
+        *per_lane.entry(lanes.by_source[source]).or_insert(0) += count;
+    }
+    json!({
+        "total": not_drawn.values().sum::<u64>(),
+        "lanes": per_lane.into_iter().map(|(lane, count)| json!([lane, count])).collect::<Vec<_>>(),
+        "kinds": not_drawn.iter().map(|((source, kind), count)| json!([source, kind, count])).collect::<Vec<_>>(),
     })
 }
 

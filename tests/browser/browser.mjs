@@ -26,11 +26,11 @@ function runBinary(bin, args) {
   execFileSync(bin, args, { stdio: 'inherit' });
 }
 
-/** Writes `postmortem analyze BUNDLE --format html` into DIR and returns the file's path.
- * BUNDLE is relative to the workspace root, or absolute. */
-export function htmlReport(bundle, dir, name = 'report.html') {
+/** Writes `postmortem analyze BUNDLE --format html [EXTRA...]` into DIR and returns the file's
+ * path. BUNDLE is relative to the workspace root, or absolute. */
+export function htmlReport(bundle, dir, name = 'report.html', extra = []) {
   const out = join(dir, name);
-  runBinary(BIN, ['analyze', resolve(ROOT, bundle), '--format', 'html', '--output', out]);
+  runBinary(BIN, ['analyze', resolve(ROOT, bundle), '--format', 'html', '--output', out, ...extra]);
   return out;
 }
 

@@ -1,8 +1,8 @@
 // The HTML report in a real browser (Debian's chromium, driven by playwright-core): the sample
 // bundle's report draws its lanes and findings, clicking an event shows its line and
 // provenance, zoom and filter work, the console stays clean and nothing is fetched; a bundle
-// whose evidence carries markup runs none of it; a timeline of about 100,000 events opens,
-// aggregates, zooms and filters.
+// whose evidence carries markup runs none of it; large evidence draws what the analysis reads
+// and counts the rest; a timeline of about 100,000 events opens, aggregates, zooms and filters.
 //
 // Run: cargo build --workspace --bins && (cd tests/browser && npm ci && node --test)
 // (cargo xtask test does this, installing chromium and the npm packages when missing)
@@ -126,6 +126,21 @@ test('markup in the evidence is shown as text and never runs', async () => {
   assert.match(await page.locator('#response').textContent(), /<script>alert\(2\)<\/script>/);
   assert.match(listed, /<script>alert\(2\)<\/script> : TTY=pts\/0/);
   assert.match(listed, /Invalid user <img src=x onerror=alert\(1\)> from/);
+  assertSelfContained(seen);
+});
+
+test('large evidence: the page draws what the analysis reads and says what it counted', async () => {
+  // The limit is forced low: the sample stands for evidence of millions of records.
+  const report = htmlReport(SAMPLE, tmp.dir, 'large.html', ['--every-event-limit', '10']);
+  const { page, seen } = await open(browser.context, report);
+  const note = await page.locator('p.not-drawn').textContent();
+  assert.match(note, /^This evidence is large: the timeline draws the [\d,]+ events the analysis reads; [\d,]+ background records are counted, not drawn \(.*nginx http-request: [\d,]+.*\)/);
+  const nginx = page.locator('.lane-label', { hasText: 'nginx' });
+  assert.match(await nginx.locator('.count').textContent(), /^\(\d+ \+ [\d,]+ not drawn\)$/);
+  // The findings and their evidence work as on the page of every event.
+  await page.locator('#finding-0 button.cite').first().click();
+  await page.locator('#detail').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#detail').textContent(), /pm2\/pm2\.log:41/);
   assertSelfContained(seen);
 });
 

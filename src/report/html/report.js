@@ -23,6 +23,8 @@
     for (const c of children) parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
     return parent;
   }
+  /** A count with thousands separators (834,067). */
+  const thousands = (n) => Number(n).toLocaleString('en-US');
   /** Appends one node and returns it (add returns the parent). */
   function child(parent, node) {
     parent.appendChild(node);
@@ -113,7 +115,8 @@
     }
     for (const [n, lane] of lanes.entries()) {
       const undated = lane.undated.filter((i) => keep[i] === 1).length;
-      labelCounts[n].textContent = '(' + lane.shown.length + (undated ? ' + ' + undated + ' undated' : '') + ')';
+      const hidden = notDrawn[n] ? ' + ' + thousands(notDrawn[n]) + ' not drawn' : '';
+      labelCounts[n].textContent = '(' + lane.shown.length + (undated ? ' + ' + undated + ' undated' : '') + hidden + ')';
     }
   }
 
@@ -414,6 +417,15 @@
   window.addEventListener('resize', schedule);
 
   // ---- lane labels ---------------------------------------------------------------------
+  // Large evidence: the page draws the events the analysis reads; the rest are counted.
+  const notDrawn = {};
+  if (data.not_drawn) {
+    for (const [lane, count] of data.not_drawn.lanes) notDrawn[lane] = count;
+    const kinds = data.not_drawn.kinds.map(([source, kind, n]) => source + ' ' + kind + ': ' + thousands(n)).join(', ');
+    $('legend').after(el('p', 'not-drawn', 'This evidence is large: the timeline draws the ' + thousands(N) +
+      ' events the analysis reads; ' + thousands(data.not_drawn.total) + ' background records are counted, not drawn (' +
+      kinds + '). Every event is in timeline.jsonl (analyze --out DIR) or postmortem timeline.'));
+  }
   const labels = $('lane-labels');
   child(labels, el('div', 'axis-spacer')).id = 'axis-date';
   const labelCounts = lanes.map((lane) => {
@@ -464,7 +476,8 @@
     const inc = report.incident;
     add(s, inc.start ? 'Incident (UTC): ' + when(inc.start) + ' \u2013 ' +
       (inc.end ? when(inc.end) : 'not restored by the end of the evidence') : 'No incident found in the evidence.');
-    add(s, ' \u00b7 ' + report.inputs.length + ' inputs, ' + N + ' events');
+    const counted = data.not_drawn ? ' drawn, ' + thousands(data.not_drawn.total) + ' counted' : '';
+    add(s, ' \u00b7 ' + report.inputs.length + ' inputs, ' + N + ' events' + counted);
   }
 
   {
