@@ -8,6 +8,7 @@ pub mod formats;
 pub mod html;
 pub mod inputs;
 pub mod inventory;
+pub mod jsonl;
 pub mod markdown;
 pub mod notify;
 pub mod parquet;

@@ -113,8 +113,9 @@ pub fn write_preamble<W: Write>(out: &mut W, format: TimelineFormat) -> io::Resu
 pub fn write_row<W: Write>(out: &mut W, e: &Event, format: TimelineFormat) -> io::Result<()> {
     match (format, e.time) {
         (TimelineFormat::Jsonl, _) => {
-            serde_json::to_writer(&mut *out, e)?;
-            out.write_all(b"\n")
+            let mut row = Vec::with_capacity(512);
+            jsonl_row(&mut row, e);
+            out.write_all(&row)
         }
         (TimelineFormat::Csv, _) => write_csv_row(out, csv_cells(e).iter().map(String::as_str)),
         (TimelineFormat::TimesketchJsonl, Some(t)) => {
@@ -124,6 +125,12 @@ pub fn write_row<W: Write>(out: &mut W, e: &Event, format: TimelineFormat) -> io
         (TimelineFormat::TimesketchJsonl, None) => Ok(()),
         _ => Err(io::Error::other("not a row format")),
     }
+}
+
+/// Appends `e` as one `--format jsonl` row (the event contract's object and a line break).
+pub fn jsonl_row(out: &mut Vec<u8>, e: &Event) {
+    super::jsonl::event(out, e);
+    out.push(b'\n');
 }
 
 /// The cells of one `--format csv` row.

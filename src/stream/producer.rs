@@ -223,6 +223,10 @@ impl Producer {
                 timesketch_row(&mut self.row, &e, &mut self.field_keys);
                 Ok(())
             }
+            TimelineFormat::Jsonl => {
+                rows::jsonl_row(&mut self.row, &e);
+                Ok(())
+            }
             format => rows::write_row(&mut self.row, &e, format),
         };
         if let Err(err) = rendered {
