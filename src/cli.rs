@@ -839,9 +839,9 @@ fn write_out_dir(
         if every_event {
             report::timeline::write(&mut file, timeline.events.iter(), format, usize::MAX / 4)?;
         } else {
-            eprintln!("postmortem: writing {name}: reading the evidence again for every event");
             let (mut load, _) = load_and_time(evidence)?;
             load.retention = Retention::All;
+            let _bar = LoadBar::start(&evidence.evidence, &format!("writing {name}"), &mut load);
             let options = crate::stream::StreamOptions::default();
             crate::stream::write(
                 &mut file,
@@ -901,6 +901,65 @@ fn no_evidence() -> i32 {
     EXIT_NO_EVIDENCE
 }
 
+/// Evidence smaller than this loads without a progress bar (it takes a few seconds at most).
+const PROGRESS_BYTES: u64 = 256 << 20;
+
+/// A progress bar over a long read of the evidence, drawn on standard error when it is a
+/// terminal and the evidence is large: bytes of evidence files read of their total size.
+/// Cleared when dropped.
+struct LoadBar {
+    bar: indicatif::ProgressBar,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ticker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LoadBar {
+    /// Starts a bar labelled `what` for a load of `evidence` with `load` (which it makes count
+    /// its bytes), or nothing when the evidence is small or standard error is not a terminal.
+    fn start(evidence: &[PathBuf], what: &str, load: &mut LoadOptions) -> Option<LoadBar> {
+        if !io::stderr().is_terminal() {
+            return None;
+        }
+        let total: u64 = evidence
+            .iter()
+            .flat_map(|a| crate::evidence::entries(a))
+            .filter_map(|(_, path)| fs::metadata(path?).ok())
+            .map(|m| m.len())
+            .sum();
+        if total < PROGRESS_BYTES {
+            return None;
+        }
+        let progress = crate::evidence::Progress::new();
+        load.progress = Some(progress.clone());
+        let bar = indicatif::ProgressBar::new(total);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{msg} {bar:30} {bytes}/{total_bytes} ({bytes_per_sec}, ETA {eta})",
+        ) {
+            bar.set_style(style);
+        }
+        bar.set_message(what.to_string());
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (ticking, stopped) = (bar.clone(), std::sync::Arc::clone(&stop));
+        let ticker = std::thread::spawn(move || {
+            while !stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                ticking.set_position(progress.bytes().min(total));
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        });
+        Some(LoadBar { bar, stop, ticker: Some(ticker) })
+    }
+}
+
+impl Drop for LoadBar {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+        self.bar.finish_and_clear();
+    }
+}
+
 fn build(args: &EvidenceArgs, retention: Retention, raw_lines: bool) -> Result<timeline::Timeline> {
     Ok(build_keeping_clocks(args, retention, raw_lines)?.0)
 }
@@ -914,7 +973,9 @@ fn build_keeping_clocks(
     let (mut load, time) = load_and_time(args)?;
     load.retention = retention;
     load.raw_lines = raw_lines;
+    let bar = LoadBar::start(&args.evidence, "reading the evidence", &mut load);
     let (timeline, clocks) = timeline::build_keeping_clocks(&args.evidence, &load, &time);
+    drop(bar);
     for input in timeline.bundles.iter().flat_map(|b| &b.inputs) {
         if let crate::evidence::InputStatus::Failed(why) = &input.status {
             // File names and reasons come from the evidence (archive members): no escapes.
@@ -990,6 +1051,9 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
             tmp_dir: args.tmp_dir.clone(),
         };
         let evidence = &args.evidence.evidence;
+        // Rows going to this terminal would mix with a bar.
+        let to_terminal = args.output.is_none() && io::stdout().is_terminal();
+        let _bar = (!to_terminal).then(|| LoadBar::start(evidence, "writing the timeline", &mut load));
         crate::stream::write(&mut out, evidence, &timeline, clocks, &load, filter, args.format, &options)?
             .left_out
     } else {

@@ -13,6 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use flate2::read::GzDecoder;
 
 use super::manifest::Manifest;
+use super::progress::ProgressReader;
 use super::window::HashingReader;
 use super::{
     io_words, is_root_manifest, parse_stream, seal, Input, InputStatus, LoadOptions, Mtime, MtimeSource, Tap,
@@ -158,10 +159,18 @@ pub(super) fn load_stream(
             let rewound = file.rewind();
             match (n, rewound) {
                 (Ok(4), Ok(())) if matches!(shape(&magic), Shape::Zip) => {
-                    load_zip_file(file, index, options, depth, out)
+                    let size = file.metadata().map_or(0, |m| m.len());
+                    let loaded = load_zip_file(file, index, options, depth, out);
+                    if let Some(p) = &options.progress {
+                        p.add(size);
+                    }
+                    loaded
                 }
                 (_, Err(e)) | (Err(e), _) => Err(e),
-                _ => load_layers(&mut file, index, options, depth, out),
+                _ => {
+                    let mut counted = ProgressReader::new(&mut file, options.progress.as_ref());
+                    load_layers(&mut counted, index, options, depth, out)
+                }
             }
         }
         Source::Stream(reader) => load_layers(reader, index, options, depth, out),

@@ -11,6 +11,7 @@ mod archive;
 mod copies;
 pub mod manifest;
 mod pipe;
+mod progress;
 pub mod retain;
 mod tap;
 mod walk;
@@ -32,6 +33,7 @@ use crate::clock::{BootStamp, OrderCheck, TimeDigest, YearTracker};
 use crate::event::{Event, Provenance};
 pub use copies::count_once;
 pub use manifest::Manifest;
+pub use progress::Progress;
 pub use retain::Retention;
 pub use tap::{Tap, TapFn};
 use window::Windows;
@@ -331,6 +333,8 @@ pub struct LoadOptions {
     /// a first read already has (the streamed timeline's second pass): inputs are then left
     /// without `sha256` and `size`.
     pub hash: bool,
+    /// Count the bytes of evidence files read here (for a progress bar).
+    pub progress: Option<Progress>,
 }
 
 impl Default for LoadOptions {
@@ -342,6 +346,7 @@ impl Default for LoadOptions {
             raw_lines: false,
             tap: None,
             hash: true,
+            progress: None,
         }
     }
 }
