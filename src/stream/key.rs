@@ -109,6 +109,23 @@ impl Rows {
         self.ends.push(self.data.len());
     }
 
+    /// Appends a row rendered by `render` straight into the buffer (its key not below the
+    /// last one's); when `render` fails, nothing is added.
+    pub fn push_with<E>(
+        &mut self,
+        key: Key,
+        render: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let start = self.data.len();
+        if let Err(e) = render(&mut self.data) {
+            self.data.truncate(start);
+            return Err(e);
+        }
+        self.keys.push(key);
+        self.ends.push(self.data.len());
+        Ok(())
+    }
+
     /// Rows held.
     pub fn len(&self) -> usize {
         self.keys.len()

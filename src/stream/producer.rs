@@ -217,21 +217,6 @@ impl Producer {
             self.left_out += 1;
             return;
         }
-        self.row.clear();
-        let rendered = match shared.format {
-            TimelineFormat::Timesketch => {
-                timesketch_row(&mut self.row, &e, &mut self.field_keys);
-                Ok(())
-            }
-            TimelineFormat::Jsonl => {
-                rows::jsonl_row(&mut self.row, &e);
-                Ok(())
-            }
-            format => rows::write_row(&mut self.row, &e, format),
-        };
-        if let Err(err) = rendered {
-            return self.fail(format!("cannot write a row: {err}"));
-        }
         let key = Key::new(e.time, job.rank, e.line, self.job.bundle, job.index, self.seq);
         if self.last_released.is_some_and(|last| key < last) {
             let file = job.file.clone();
@@ -244,8 +229,20 @@ impl Producer {
         }
         let release = job.release;
         if release == Release::Now && !key.undated {
-            self.release(key);
+            // Rendered straight into the batch the merge receives.
+            let keys = &mut self.field_keys;
+            if let Err(err) = self.out.push_with(key, |row| render(row, &e, shared.format, keys)) {
+                return self.fail(format!("cannot write a row: {err}"));
+            }
+            self.last_released = Some(key);
+            if self.out.bytes() >= BATCH_BYTES {
+                self.send_rows();
+            }
             return;
+        }
+        self.row.clear();
+        if let Err(err) = render(&mut self.row, &e, shared.format, &mut self.field_keys) {
+            return self.fail(format!("cannot write a row: {err}"));
         }
         let row: Box<[u8]> = self.row.as_slice().into();
         self.waiting_bytes += row.len();
@@ -276,15 +273,6 @@ impl Producer {
             if self.out.bytes() >= BATCH_BYTES {
                 self.send_rows();
             }
-        }
-    }
-
-    /// Puts the row in `self.row` out now.
-    fn release(&mut self, key: Key) {
-        self.out.push(key, &self.row);
-        self.last_released = Some(key);
-        if self.out.bytes() >= BATCH_BYTES {
-            self.send_rows();
         }
     }
 
@@ -351,6 +339,27 @@ impl Producer {
         self.send(Msg::Failed(why));
         self.stopped = true;
         self.take_waiting();
+    }
+}
+
+/// Appends `e`'s row in `format` to `out` (Timesketch CSV: its row before the field columns
+/// are known, noting its field keys in `keys`).
+fn render(
+    out: &mut Vec<u8>,
+    e: &Event,
+    format: TimelineFormat,
+    keys: &mut BTreeSet<&'static str>,
+) -> std::io::Result<()> {
+    match format {
+        TimelineFormat::Timesketch => {
+            timesketch_row(out, e, keys);
+            Ok(())
+        }
+        TimelineFormat::Jsonl => {
+            rows::jsonl_row(out, e);
+            Ok(())
+        }
+        format => rows::write_row(out, e, format),
     }
 }
 
