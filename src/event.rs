@@ -90,6 +90,61 @@ impl Event {
         }
     }
 
+    /// Makes this event the one [`Event::from_record`] builds from `record`, reusing the
+    /// allocations it already has (its strings, its fields): a load that hands its events out
+    /// as it reads (`evidence::Tap`) builds millions of short-lived events.
+    pub fn refill(&mut self, record: Record<'_>, provenance: &Arc<Provenance>) {
+        let Record {
+            line,
+            time,
+            source,
+            kind,
+            host,
+            process,
+            pm_id,
+            pid,
+            user,
+            message,
+            fields,
+            continuation,
+        } = record;
+        (self.time, self.raw_time, self.source, self.kind) = (None, time, source, kind);
+        set_text(&mut self.host, host);
+        set_text(&mut self.process, process);
+        set_text(&mut self.pm_id, pm_id);
+        self.pid = pid;
+        set_text(&mut self.user, user);
+        self.message.clear();
+        self.message.push_str(&message);
+        let mut n = 0;
+        for (key, value) in fields {
+            match self.fields.get_mut(n) {
+                Some(slot) => {
+                    slot.0 = key;
+                    set_value(&mut slot.1, value);
+                }
+                None => self.fields.push((key, value.into_owned())),
+            }
+            n += 1;
+        }
+        if !continuation.is_empty() {
+            let lines = FieldValue::List(continuation);
+            match self.fields.get_mut(n) {
+                Some(slot) => {
+                    slot.0 = DETAIL_FIELD;
+                    set_value(&mut slot.1, lines);
+                }
+                None => self.fields.push((DETAIL_FIELD, lines.into_owned())),
+            }
+            n += 1;
+        }
+        self.fields.truncate(n);
+        if !Arc::ptr_eq(&self.provenance, provenance) {
+            self.provenance = Arc::clone(provenance);
+        }
+        (self.line, self.year_shift, self.raw) = (line, 0, None);
+    }
+
     /// Appends continuation lines that arrived in a later window of the same input.
     pub fn append_detail<I: IntoIterator<Item = String>>(&mut self, lines: I) {
         let mut lines = lines.into_iter().peekable();
@@ -143,6 +198,42 @@ impl Event {
     /// The time as RFC3339 UTC with microseconds and `Z`, as the contract writes it.
     pub fn time_text(&self) -> Option<String> {
         self.time.map(|t| t.to_rfc3339_opts(SecondsFormat::Micros, true))
+    }
+}
+
+/// Sets an optional text, reusing the string already there.
+fn set_text(slot: &mut Option<String>, value: Option<std::borrow::Cow<'_, str>>) {
+    match (slot.as_mut(), value) {
+        (Some(text), Some(value)) => {
+            text.clear();
+            text.push_str(&value);
+        }
+        (_, value) => *slot = value.map(std::borrow::Cow::into_owned),
+    }
+}
+
+/// Sets a field value, reusing the owned strings already there.
+fn set_value(slot: &mut Value, value: FieldValue<'_>) {
+    use std::borrow::Cow;
+    match (slot, value) {
+        (FieldValue::Str(Cow::Owned(text)), FieldValue::Str(value)) => {
+            text.clear();
+            text.push_str(&value);
+        }
+        (FieldValue::List(items), FieldValue::List(values)) => {
+            items.truncate(values.len());
+            for (i, value) in values.into_iter().enumerate() {
+                match items.get_mut(i) {
+                    Some(Cow::Owned(text)) => {
+                        text.clear();
+                        text.push_str(&value);
+                    }
+                    Some(item) => *item = Cow::Owned(value.into_owned()),
+                    None => items.push(Cow::Owned(value.into_owned())),
+                }
+            }
+        }
+        (slot, value) => *slot = value.into_owned(),
     }
 }
 
@@ -227,6 +318,103 @@ pub const SOURCES: &[(&str, &str)] = &[
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use proptest::prelude::*;
+    use std::borrow::Cow;
+
+    /// The parts of a record, owned; `borrow` says whether its texts are lent.
+    #[derive(Clone, Debug)]
+    struct Parts {
+        line: u64,
+        kind: usize,
+        texts: [Option<String>; 4],
+        pid: Option<u64>,
+        message: String,
+        fields: Vec<(usize, u8, String, i64, Vec<String>)>,
+        continuation: Vec<String>,
+        borrow: bool,
+    }
+
+    const KEYS: [&str; 4] = ["ip", "port", "files", "command"];
+    const KINDS: [(&str, &str); 3] = [("auth", "ssh-failed"), ("pm2", "app-exit"), ("nginx", "http-request")];
+
+    fn parts() -> impl Strategy<Value = Parts> {
+        let text = || proptest::option::of("[a-z0-9 ]{0,12}");
+        let field = (
+            0..KEYS.len(),
+            0u8..3,
+            "[ -~]{0,20}",
+            any::<i64>(),
+            proptest::collection::vec("[a-z]{0,6}", 0..4),
+        );
+        (
+            any::<u64>(),
+            0..KINDS.len(),
+            [text(), text(), text(), text()],
+            proptest::option::of(any::<u64>()),
+            "\\PC{0,40}",
+            proptest::collection::vec(field, 0..6),
+            proptest::collection::vec("[ -~]{0,10}", 0..3),
+            any::<bool>(),
+        )
+            .prop_map(|(line, kind, texts, pid, message, fields, continuation, borrow)| Parts {
+                line,
+                kind,
+                texts,
+                pid,
+                message,
+                fields,
+                continuation,
+                borrow,
+            })
+    }
+
+    fn lent(borrow: bool, s: &str) -> Cow<'_, str> {
+        if borrow {
+            Cow::Borrowed(s)
+        } else {
+            Cow::Owned(s.to_string())
+        }
+    }
+
+    fn record(p: &Parts) -> Record<'_> {
+        let text = |s| lent(p.borrow, s);
+        let (source, kind) = KINDS[p.kind];
+        let mut r = Record::new(p.line, RawTime::None, source, kind, text(&p.message));
+        let [host, process, pm_id, user] = &p.texts;
+        (r.host, r.process, r.pm_id, r.user) = (
+            host.as_deref().map(text),
+            process.as_deref().map(text),
+            pm_id.as_deref().map(text),
+            user.as_deref().map(text),
+        );
+        r.pid = p.pid;
+        for (key, which, s, n, list) in &p.fields {
+            let value = match which {
+                0 => FieldValue::Str(text(s)),
+                1 => FieldValue::Int(*n),
+                _ => FieldValue::List(list.iter().map(|s| text(s)).collect()),
+            };
+            r.fields.push((KEYS[*key], value));
+        }
+        r.continuation = p.continuation.iter().map(|s| text(s)).collect();
+        r
+    }
+
+    proptest! {
+        #[test]
+        fn a_refilled_event_is_the_one_from_record_builds(first in parts(), second in parts()) {
+            let (a, b) = (
+                Arc::new(Provenance { file: "a.log".into(), sha256: "aa".into() }),
+                Arc::new(Provenance { file: "b.log".into(), sha256: "bb".into() }),
+            );
+            let mut reused = Event::from_record(record(&first), &a);
+            (reused.time, reused.year_shift, reused.raw) =
+                (Some(Utc.with_ymd_and_hms(2026, 2, 17, 1, 2, 3).unwrap()), 3, Some("line".into()));
+            reused.refill(record(&second), &b);
+            let fresh = Event::from_record(record(&second), &b);
+            prop_assert_eq!(format!("{reused:?}"), format!("{fresh:?}"));
+        }
+    }
 
     #[test]
     fn json_keys_in_contract_order() {

@@ -139,6 +139,8 @@ pub struct Input {
     /// The records not kept, counted by (source, kind), in first-seen order (what a report
     /// that shows only the kept events says it left out).
     pub not_kept: Vec<NotKept>,
+    /// Events a tap has read, to be refilled with the next records (see [`Tap`]).
+    spare_events: Vec<Event>,
     /// Retention decisions by (source, kind) identity: an input has few distinct kinds, and
     /// comparing two pointers is cheaper than comparing the strings of every pair.
     keep_cache: Vec<(KindId, bool)>,
@@ -174,6 +176,7 @@ impl Input {
             last_kept: false,
             processes_not_kept: Vec::new(),
             not_kept: Vec::new(),
+            spare_events: Vec::new(),
             keep_cache: Vec::new(),
             assumptions: Vec::new(),
             manifest: None,
@@ -213,7 +216,13 @@ impl Input {
         self.last_kept = self.keeps(retention, record.source, record.kind)
             || (record.time == RawTime::None && monotonic().is_some());
         if self.last_kept {
-            let mut event = Event::from_record(record, provenance);
+            let mut event = match self.spare_events.pop() {
+                Some(mut spare) => {
+                    spare.refill(record, provenance);
+                    spare
+                }
+                None => Event::from_record(record, provenance),
+            };
             event.year_shift = shift;
             self.events.push(event);
         } else {

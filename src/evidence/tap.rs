@@ -19,7 +19,9 @@ use crate::event::Event;
 pub const WINDOW: usize = 1 << 20;
 
 /// What a tap calls: the input being read, its next events, and whether the input ended.
-pub type TapFn = dyn FnMut(&Input, Vec<Event>, bool) + Send;
+/// The tap reads the events and leaves them: the loader refills them with the next records
+/// (`Event::refill`), so that reading does not allocate every event anew.
+pub type TapFn = dyn FnMut(&Input, &mut [Event], bool) + Send;
 
 /// Where a load hands its events (see the module documentation).
 #[derive(Clone)]
@@ -33,19 +35,25 @@ impl fmt::Debug for Tap {
 
 impl Tap {
     /// A tap calling `f`.
-    pub fn new(f: impl FnMut(&Input, Vec<Event>, bool) + Send + 'static) -> Tap {
+    pub fn new(f: impl FnMut(&Input, &mut [Event], bool) + Send + 'static) -> Tap {
         Tap(Arc::new(Mutex::new(Box::new(f))))
     }
 
     /// Hands `input`'s events to the tap: all of them when `ended`, else all but the last.
+    /// The events handed out become the input's spares (dropped when it ends).
     pub(super) fn drain(tap: Option<&Tap>, input: &mut Input, ended: bool) {
         let Some(Tap(f)) = tap else { return };
         let last = if ended { None } else { input.events.pop() };
-        let events = std::mem::take(&mut input.events);
+        let mut events = std::mem::take(&mut input.events);
         input.events.extend(last);
         if !events.is_empty() || ended {
             let mut f = f.lock().unwrap_or_else(PoisonError::into_inner);
-            f(input, events, ended);
+            f(input, &mut events, ended);
+        }
+        if ended {
+            input.spare_events = Vec::new();
+        } else {
+            input.spare_events.append(&mut events);
         }
     }
 }

@@ -123,7 +123,7 @@ pub fn run(job: FileJob, shared: Arc<Shared>, tx: SyncSender<Msg>) {
     let producer = std::sync::Mutex::new(Producer::new(job, Arc::clone(&shared), tx));
     let producer = Arc::new(producer);
     let tapped = Arc::clone(&producer);
-    let tap = Tap::new(move |input: &Input, events: Vec<Event>, ended: bool| {
+    let tap = Tap::new(move |input: &Input, events: &mut [Event], ended: bool| {
         let mut p = tapped.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         p.take(input, events, ended);
     });
@@ -166,7 +166,7 @@ impl Producer {
     }
 
     /// The tap: the next events of `input`.
-    fn take(&mut self, input: &Input, events: Vec<Event>, ended: bool) {
+    fn take(&mut self, input: &Input, events: &mut [Event], ended: bool) {
         if self.stopped {
             return;
         }
@@ -205,12 +205,12 @@ impl Producer {
     }
 
     /// Dates, filters, renders and places one event of input `i`.
-    fn event(&mut self, i: usize, mut e: Event) {
+    fn event(&mut self, i: usize, e: &mut Event) {
         let shared = Arc::clone(&self.shared);
         let job = &self.job.inputs[i];
-        e.time = job.clock.time_of(&e);
+        e.time = job.clock.time_of(e);
         e.provenance = Arc::clone(&job.provenance);
-        if !shared.filter.matches(&e) {
+        if !shared.filter.matches(e) {
             return;
         }
         if shared.format.dated_only() && e.time.is_none() {
@@ -231,7 +231,7 @@ impl Producer {
         if release == Release::Now && !key.undated {
             // Rendered straight into the batch the merge receives.
             let keys = &mut self.field_keys;
-            if let Err(err) = self.out.push_with(key, |row| render(row, &e, shared.format, keys)) {
+            if let Err(err) = self.out.push_with(key, |row| render(row, e, shared.format, keys)) {
                 return self.fail(format!("cannot write a row: {err}"));
             }
             self.last_released = Some(key);
@@ -241,7 +241,7 @@ impl Producer {
             return;
         }
         self.row.clear();
-        if let Err(err) = render(&mut self.row, &e, shared.format, &mut self.field_keys) {
+        if let Err(err) = render(&mut self.row, e, shared.format, &mut self.field_keys) {
             return self.fail(format!("cannot write a row: {err}"));
         }
         let row: Box<[u8]> = self.row.as_slice().into();
@@ -463,7 +463,7 @@ mod tests {
     fn an_input_promised_in_order_that_is_not_stops_with_an_error() {
         let tmp = tempfile::tempdir().unwrap();
         let (mut p, rx, input) = producer(Release::Now, tmp.path());
-        p.take(&input, vec![event(1, "2026-02-17 10:00:05"), event(2, "2026-02-17 10:00:01")], true);
+        p.take(&input, &mut [event(1, "2026-02-17 10:00:05"), event(2, "2026-02-17 10:00:01")], true);
         let (lines, failed) = released(&rx);
         assert_eq!(
             lines,
@@ -478,14 +478,14 @@ mod tests {
     fn a_reorder_window_puts_late_records_in_place() {
         let tmp = tempfile::tempdir().unwrap();
         let (mut p, rx, input) = producer(Release::Behind(Duration::seconds(3)), tmp.path());
-        let events = vec![
+        let mut events = vec![
             event(1, "2026-02-17 10:00:02"),
             event(2, "2026-02-17 10:00:00"),
             event(3, "2026-02-17 10:00:04"),
             event(4, "2026-02-17 10:00:03"),
             event(5, "2026-02-17 10:00:09"),
         ];
-        p.take(&input, events, true);
+        p.take(&input, &mut events, true);
         let (lines, failed) = released(&rx);
         assert_eq!(failed, None);
         assert_eq!(lines, [2, 1, 4, 3, 5]);
