@@ -116,25 +116,16 @@ impl Event {
         set_text(&mut self.user, user);
         self.message.clear();
         self.message.push_str(&message);
+        // The fields, then the continuation lines as `detail`, each into the slot there.
+        let detail = (!continuation.is_empty()).then_some((DETAIL_FIELD, FieldValue::List(continuation)));
         let mut n = 0;
-        for (key, value) in fields {
+        for (key, value) in fields.into_iter().chain(detail) {
             match self.fields.get_mut(n) {
                 Some(slot) => {
                     slot.0 = key;
                     set_value(&mut slot.1, value);
                 }
                 None => self.fields.push((key, value.into_owned())),
-            }
-            n += 1;
-        }
-        if !continuation.is_empty() {
-            let lines = FieldValue::List(continuation);
-            match self.fields.get_mut(n) {
-                Some(slot) => {
-                    slot.0 = DETAIL_FIELD;
-                    set_value(&mut slot.1, lines);
-                }
-                None => self.fields.push((DETAIL_FIELD, lines.into_owned())),
             }
             n += 1;
         }
