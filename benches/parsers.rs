@@ -108,5 +108,42 @@ fn pipeline(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, parsers, pipeline);
+/// Rendering `timeline --format jsonl` rows: the hand-written writer against serde_json (the
+/// definition of the event contract), over every event of the sample bundles.
+fn rows(c: &mut Criterion) {
+    let samples: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
+        .expect("samples")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "confusers"))
+        .collect();
+    let timeline = postmortem::timeline::build(&samples, &LoadOptions::default(), &TimeOptions::default());
+    let bytes: usize = timeline.events.iter().map(|e| serde_json::to_vec(e).expect("json").len() + 1).sum();
+    let mut group = c.benchmark_group("jsonl-rows");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("report::jsonl", |b| {
+        let mut out = Vec::with_capacity(bytes);
+        b.iter(|| {
+            out.clear();
+            for e in &timeline.events {
+                postmortem::report::timeline::jsonl_row(&mut out, black_box(e));
+            }
+            black_box(out.len())
+        })
+    });
+    group.bench_function("serde_json", |b| {
+        let mut out = Vec::with_capacity(bytes);
+        b.iter(|| {
+            out.clear();
+            for e in &timeline.events {
+                serde_json::to_writer(&mut out, black_box(e)).expect("json");
+                out.push(b'\n');
+            }
+            black_box(out.len())
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parsers, pipeline, rows);
 criterion_main!(benches);
