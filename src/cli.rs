@@ -832,30 +832,38 @@ fn write_out_dir(
         file.flush()?;
     }
     let every_event = timeline.not_kept().is_empty();
-    for (name, format) in
-        [("timeline.jsonl", TimelineFormat::Jsonl), ("timeline.csv", TimelineFormat::Timesketch)]
-    {
-        let mut file = open(name)?;
-        if every_event {
-            report::timeline::write(&mut file, timeline.events.iter(), format, usize::MAX / 4)?;
-        } else {
-            let (mut load, _) = load_and_time(evidence)?;
-            load.retention = Retention::All;
-            let _bar = LoadBar::start(&evidence.evidence, &format!("writing {name}"), &mut load);
-            let options = crate::stream::StreamOptions::default();
-            crate::stream::write(
-                &mut file,
-                &evidence.evidence,
-                timeline,
-                clocks.clone(),
-                &load,
-                timeline::Filter::default(),
-                format,
-                &options,
-            )?;
-        }
-        file.flush()?;
+    let (mut jsonl, mut csv) = (open("timeline.jsonl")?, open("timeline.csv")?);
+    if every_event {
+        report::timeline::write(&mut jsonl, timeline.events.iter(), TimelineFormat::Jsonl, usize::MAX / 4)?;
+        report::timeline::write(
+            &mut csv,
+            timeline.events.iter(),
+            TimelineFormat::Timesketch,
+            usize::MAX / 4,
+        )?;
+    } else {
+        // Both files from one more read of the evidence, streamed.
+        let (mut load, _) = load_and_time(evidence)?;
+        load.retention = Retention::All;
+        let _bar = LoadBar::start(&evidence.evidence, "writing the timeline files", &mut load);
+        let mut outputs = [
+            crate::stream::Output { format: TimelineFormat::Jsonl, out: &mut jsonl },
+            crate::stream::Output { format: TimelineFormat::Timesketch, out: &mut csv },
+        ];
+        let options = crate::stream::StreamOptions::default();
+        let filter = timeline::Filter::default();
+        crate::stream::write_all(
+            &mut outputs,
+            &evidence.evidence,
+            timeline,
+            clocks,
+            &load,
+            filter,
+            &options,
+        )?;
     }
+    jsonl.flush()?;
+    csv.flush()?;
     let mut written = "report.md, report.json, report.html, timeline.jsonl, timeline.csv".to_string();
     if report::parquet::AVAILABLE && every_event {
         let events: Vec<&crate::event::Event> = timeline.events.iter().collect();

@@ -25,7 +25,7 @@ const CHANNEL_MESSAGES: usize = 4;
 #[derive(Debug, Default)]
 pub struct Merged {
     /// Undated events the format left out.
-    pub left_out: usize,
+    pub left_out: Vec<usize>,
     /// Field keys of the rows (Timesketch CSV's columns).
     pub field_keys: BTreeSet<&'static str>,
     /// Rows written.
@@ -121,7 +121,8 @@ pub fn merge(
                 heap.push(Reverse((key, false, id)));
             }
             Ok(Msg::Done { left_out, field_keys }) => {
-                merge.merged.left_out += left_out;
+                merge.merged.left_out.resize(left_out.len(), 0);
+                merge.merged.left_out.iter_mut().zip(left_out).for_each(|(total, n)| *total += n);
                 merge.merged.field_keys.extend(field_keys);
                 merge.running -= 1;
                 sources[id] = Source::Done;

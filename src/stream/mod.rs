@@ -101,7 +101,8 @@ pub struct Streamed {
 /// What the producers share.
 pub(crate) struct Shared {
     filter: Filter,
-    format: TimelineFormat,
+    /// The formats rendered, each row holding one part per format (see [`parts`]).
+    formats: Vec<TimelineFormat>,
     /// The second pass's load options (the in-memory path's retention).
     load: LoadOptions,
     spill: Runs,
@@ -131,35 +132,102 @@ pub fn write<W: Write>(
     format: TimelineFormat,
     options: &StreamOptions,
 ) -> Result<Streamed, StreamError> {
-    assert!(streams(format), "{format:?} is not streamed");
+    let mut outputs = [Output { format, out }];
+    let mut streamed = write_all(&mut outputs, arguments, timeline, clocks, load, filter, options)?;
+    Ok(streamed.remove(0))
+}
+
+/// One output of [`write_all`]: a format and where it goes.
+pub struct Output<'w> {
+    /// The format written.
+    pub format: TimelineFormat,
+    /// Where.
+    pub out: &'w mut dyn Write,
+}
+
+/// [`write`] into several outputs at once, from one more read of the evidence: each event is
+/// rendered in every format and goes to every output (`analyze --out` writes its JSONL and
+/// Timesketch CSV timelines so).
+pub fn write_all(
+    outputs: &mut [Output<'_>],
+    arguments: &[PathBuf],
+    timeline: &Timeline,
+    clocks: Vec<BundleClock>,
+    load: &LoadOptions,
+    filter: Filter,
+    options: &StreamOptions,
+) -> Result<Vec<Streamed>, StreamError> {
+    let formats: Vec<TimelineFormat> = outputs.iter().map(|o| o.format).collect();
+    assert!(formats.iter().all(|f| streams(*f)), "{formats:?} are not all streamed");
     let jobs = plan(arguments, timeline, clocks)?;
     let parent = options.tmp_dir.clone().unwrap_or_else(std::env::temp_dir);
     let (_dir, runs) = SpillDir::new(&parent);
     let shared = Arc::new(Shared {
         filter,
-        format,
+        formats,
         load: load.clone(),
         spill: runs,
         budget: options.sort_budget,
         waiting: AtomicUsize::new(0),
         readers: rayon::current_num_threads().max(2),
     });
-    let merged = if format == TimelineFormat::Timesketch {
-        let mut all = shared.spill.run().map_err(StreamError::Temp)?;
-        let undated = Key::new(None, 0, 0, 0, 0, 0);
-        let merged = merge::merge(jobs, &shared, &mut |row| all.push(undated, row))?;
-        let all = all.finish().map_err(StreamError::Temp)?;
-        write_timesketch_csv(out, &all, &merged.field_keys)?;
-        merged
-    } else {
-        // Rows are copied once more into big writes (the caller's buffer may be small).
-        let mut out = io::BufWriter::with_capacity(1 << 20, out);
-        rows::write_preamble(&mut out, format).map_err(StreamError::Write)?;
-        let merged = merge::merge(jobs, &shared, &mut |row| out.write_all(row))?;
-        out.flush().map_err(StreamError::Write)?;
-        merged
-    };
-    Ok(Streamed { left_out: merged.left_out, rows: merged.rows, runs: shared.spill.written() })
+    // Where each format's part of a row goes: straight out (rows copied once more into big
+    // writes: the caller's buffer may be small), or, for Timesketch CSV, whose header needs
+    // every field key, to a temporary run written out at the end.
+    enum Sink<'a, 'w> {
+        Direct(io::BufWriter<&'a mut (dyn Write + 'w)>),
+        Timesketch(spill::RunWriter, &'a mut (dyn Write + 'w)),
+    }
+    let count = outputs.len();
+    let mut sinks = Vec::new();
+    for output in outputs.iter_mut() {
+        sinks.push(if output.format == TimelineFormat::Timesketch {
+            Sink::Timesketch(shared.spill.run().map_err(StreamError::Temp)?, &mut *output.out)
+        } else {
+            let mut out = io::BufWriter::with_capacity(1 << 20, &mut *output.out);
+            rows::write_preamble(&mut out, output.format).map_err(StreamError::Write)?;
+            Sink::Direct(out)
+        });
+    }
+    let undated = Key::new(None, 0, 0, 0, 0, 0);
+    let merged = merge::merge(jobs, &shared, &mut |row| {
+        for (sink, part) in sinks.iter_mut().zip(parts(row)) {
+            match sink {
+                Sink::Direct(out) => out.write_all(part)?,
+                Sink::Timesketch(all, _) if !part.is_empty() => all
+                    .push(undated, part)
+                    .map_err(|e| io::Error::new(e.kind(), format!("a temporary file: {e} ({TMP_HINT})")))?,
+                Sink::Timesketch(..) => {}
+            }
+        }
+        Ok(())
+    })?;
+    for sink in sinks {
+        match sink {
+            Sink::Direct(mut out) => out.flush().map_err(StreamError::Write)?,
+            Sink::Timesketch(all, mut out) => {
+                let all = all.finish().map_err(StreamError::Temp)?;
+                write_timesketch_csv(&mut out, &all, &merged.field_keys)?;
+            }
+        }
+    }
+    let runs = shared.spill.written();
+    Ok((0..count)
+        .map(|i| Streamed { left_out: merged.left_out.get(i).copied().unwrap_or(0), rows: merged.rows, runs })
+        .collect())
+}
+
+/// The parts of a rendered row, one per format (each its length, 4 bytes, and its text).
+fn parts(row: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = row;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (part, after) = take(rest);
+        rest = after;
+        Some(part)
+    })
 }
 
 /// The Timesketch CSV: the header (now that every field key is known), then each merged row

@@ -84,8 +84,8 @@ pub enum Msg {
     Rows(Rows),
     /// A sorted run on disk, to be merged as a stream of its own.
     Run(PathBuf),
-    /// The file is done: undated events left out, field keys seen (Timesketch CSV).
-    Done { left_out: usize, field_keys: BTreeSet<&'static str> },
+    /// The file is done: undated events left out per format, field keys seen (Timesketch CSV).
+    Done { left_out: Vec<usize>, field_keys: BTreeSet<&'static str> },
     /// The file cannot be streamed: why.
     Failed(String),
 }
@@ -110,7 +110,8 @@ struct Producer {
     waiting_bytes: usize,
     out: Rows,
     row: Vec<u8>,
-    left_out: usize,
+    /// Undated events left out, per format.
+    left_out: Vec<usize>,
     field_keys: BTreeSet<&'static str>,
     /// Stopped (the merge is gone, or an error was sent): events are dropped.
     stopped: bool,
@@ -137,7 +138,8 @@ pub fn run(job: FileJob, shared: Arc<Shared>, tx: SyncSender<Msg>) {
             p.fail(format!("{file}: the second read ended in the middle of the input"));
         } else {
             p.send_rows();
-            let msg = Msg::Done { left_out: p.left_out, field_keys: std::mem::take(&mut p.field_keys) };
+            let left_out = std::mem::take(&mut p.left_out);
+            let msg = Msg::Done { left_out, field_keys: std::mem::take(&mut p.field_keys) };
             let _ = done.send(msg);
         }
     }
@@ -146,6 +148,7 @@ pub fn run(job: FileJob, shared: Arc<Shared>, tx: SyncSender<Msg>) {
 impl Producer {
     /// A producer of `job`'s rows, sending on `tx`.
     fn new(job: FileJob, shared: Arc<Shared>, tx: SyncSender<Msg>) -> Producer {
+        let formats = shared.formats.len();
         Producer {
             job,
             shared,
@@ -159,7 +162,7 @@ impl Producer {
             waiting_bytes: 0,
             out: Rows::with_capacity(BATCH_BYTES + (BATCH_BYTES >> 2)),
             row: Vec::new(),
-            left_out: 0,
+            left_out: vec![0; formats],
             field_keys: BTreeSet::new(),
             stopped: false,
         }
@@ -213,9 +216,13 @@ impl Producer {
         if !shared.filter.matches(e) {
             return;
         }
-        if shared.format.dated_only() && e.time.is_none() {
-            self.left_out += 1;
-            return;
+        if e.time.is_none() {
+            for (left_out, format) in self.left_out.iter_mut().zip(&shared.formats) {
+                *left_out += usize::from(format.dated_only());
+            }
+            if shared.formats.iter().all(|f| f.dated_only()) {
+                return;
+            }
         }
         let key = Key::new(e.time, job.rank, e.line, self.job.bundle, job.index, self.seq);
         if self.last_released.is_some_and(|last| key < last) {
@@ -231,7 +238,7 @@ impl Producer {
         if release == Release::Now && !key.undated {
             // Rendered straight into the batch the merge receives.
             let keys = &mut self.field_keys;
-            if let Err(err) = self.out.push_with(key, |row| render(row, e, shared.format, keys)) {
+            if let Err(err) = self.out.push_with(key, |row| render(row, e, &shared.formats, keys)) {
                 return self.fail(format!("cannot write a row: {err}"));
             }
             self.last_released = Some(key);
@@ -241,7 +248,7 @@ impl Producer {
             return;
         }
         self.row.clear();
-        if let Err(err) = render(&mut self.row, e, shared.format, &mut self.field_keys) {
+        if let Err(err) = render(&mut self.row, e, &shared.formats, &mut self.field_keys) {
             return self.fail(format!("cannot write a row: {err}"));
         }
         let row: Box<[u8]> = self.row.as_slice().into();
@@ -342,25 +349,29 @@ impl Producer {
     }
 }
 
-/// Appends `e`'s row in `format` to `out` (Timesketch CSV: its row before the field columns
-/// are known, noting its field keys in `keys`).
+/// Appends `e`'s row to `out`: one part per format, each its length (4 bytes) and its text
+/// (empty when the format leaves an undated event out; Timesketch CSV: its row before the
+/// field columns are known, noting its field keys in `keys`). See `super::parts`.
 fn render(
     out: &mut Vec<u8>,
     e: &Event,
-    format: TimelineFormat,
+    formats: &[TimelineFormat],
     keys: &mut BTreeSet<&'static str>,
 ) -> std::io::Result<()> {
-    match format {
-        TimelineFormat::Timesketch => {
-            timesketch_row(out, e, keys);
-            Ok(())
+    for &format in formats {
+        let at = out.len();
+        out.extend_from_slice(&[0; 4]);
+        if e.time.is_some() || !format.dated_only() {
+            match format {
+                TimelineFormat::Timesketch => timesketch_row(out, e, keys),
+                TimelineFormat::Jsonl => rows::jsonl_row(out, e),
+                format => rows::write_row(out, e, format)?,
+            }
         }
-        TimelineFormat::Jsonl => {
-            rows::jsonl_row(out, e);
-            Ok(())
-        }
-        format => rows::write_row(out, e, format),
+        let len = u32::try_from(out.len() - at - 4).map_err(std::io::Error::other)?;
+        out[at..at + 4].copy_from_slice(&len.to_le_bytes());
     }
+    Ok(())
 }
 
 /// A Timesketch CSV row before the field columns are known: the fixed cells as CSV, then
@@ -425,7 +436,7 @@ mod tests {
         };
         let shared = Arc::new(Shared {
             filter: Filter::default(),
-            format: TimelineFormat::Jsonl,
+            formats: vec![TimelineFormat::Jsonl],
             load: LoadOptions::default(),
             spill: SpillDir::new(spill).1,
             budget: usize::MAX,
