@@ -7,6 +7,11 @@
 //! `auth-message`; a body from any other program is `None` unless it is a PAM session or
 //! authentication-failure line.
 //!
+//! The commonest bodies (sshd's attempts and disconnects, PAM sessions and authentication
+//! failures, logind sessions, sudo commands) are read first by byte-level readers that mirror
+//! the grammars below for the shapes programs write and give up on anything else; the
+//! grammars ([`classify_grammar`]) read the rest. Both give the same event.
+//!
 //! ```text
 //! ; identifiers (compared case-insensitively, after the last "/" of a path)
 //! ident        = program ["(" module ")"]       ; "sshd(pam_unix)": old PAM style, body = pam-msg
@@ -182,6 +187,19 @@ impl<'a> AuthEvent<'a> {
         AuthEvent { kind, user: None, fields: Vec::new() }
     }
 
+    /// An event with room for exactly `n` fields plus one: the byte-level readers know how
+    /// many fields they push, and the syslog parser puts its `ident` field in front of them
+    /// (see [`AuthEvent::into_vec`]) without another allocation.
+    #[inline(always)]
+    fn sized(kind: &'static str, n: usize) -> Self {
+        AuthEvent { kind, user: None, fields: Vec::with_capacity(n + 1) }
+    }
+
+    /// The fields vector itself, in order (the caller may put fields in front of them).
+    pub(crate) fn into_vec(self) -> Vec<(&'static str, FieldValue<'a>)> {
+        self.fields
+    }
+
     /// The number of fields.
     pub fn len(&self) -> usize {
         self.fields.len()
@@ -287,14 +305,14 @@ impl Family {
 /// `program` and `module` of an identifier: `/usr/sbin/sshd` → (`sshd`, None),
 /// `sshd(pam_unix)` → (`sshd`, Some(`pam_unix`)).
 fn program(ident: &str) -> (&str, Option<&str>) {
-    let ident = ident.trim();
+    let ident = crate::scan::trim(ident);
     if ident.starts_with("--") {
         // login(1) rewrites its argv to "-- user" for the process title; glibc's syslog then
         // logs that as the identifier.
         return ("login", None);
     }
-    // After the last `/` (an ASCII byte: a char boundary).
-    let base = memchr::memrchr(b'/', ident.as_bytes()).map_or(ident, |i| &ident[i + 1..]);
+    // After the last `/` (an ASCII byte: a char boundary). Identifiers are short: a byte loop.
+    let base = ident.bytes().rposition(|c| c == b'/').map_or(ident, |i| &ident[i + 1..]);
     if let Some(inner) = base.strip_suffix(')') {
         if let Some(open) = inner.find('(') {
             return (&inner[..open], Some(&inner[open + 1..]));
@@ -304,31 +322,24 @@ fn program(ident: &str) -> (&str, Option<&str>) {
 }
 
 fn family(name: &str) -> Family {
-    const TABLE: &[(&str, Family)] = &[
-        ("sshd", Family::Sshd),
-        ("sshd-session", Family::Sshd),
-        ("sshd-auth", Family::Sshd),
-        ("sudo", Family::Sudo),
-        ("su", Family::Su),
-        ("login", Family::Login),
-        ("useradd", Family::Accounts),
-        ("userdel", Family::Accounts),
-        ("usermod", Family::Accounts),
-        ("groupadd", Family::Accounts),
-        ("groupdel", Family::Accounts),
-        ("groupmod", Family::Accounts),
-        ("newusers", Family::Accounts),
-        ("passwd", Family::PamOnly),
-        ("chpasswd", Family::PamOnly),
-        ("chage", Family::PamOnly),
-        ("gpasswd", Family::PamOnly),
-        ("pam", Family::PamOnly),
-        ("unix_chkpwd", Family::PamOnly),
-        ("systemd-logind", Family::Logind),
-        ("cron", Family::Cron),
-        ("crond", Family::Cron),
-    ];
-    TABLE.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, f)| *f).unwrap_or(Family::Other)
+    // Compared case-insensitively: lowercased into a buffer as long as the longest name.
+    let mut buf = [0u8; 16];
+    let Some(lower) = buf.get_mut(..name.len()) else { return Family::Other };
+    lower.copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    match &*lower {
+        b"sshd" | b"sshd-session" | b"sshd-auth" => Family::Sshd,
+        b"sudo" => Family::Sudo,
+        b"su" => Family::Su,
+        b"login" => Family::Login,
+        b"useradd" | b"userdel" | b"usermod" | b"groupadd" | b"groupdel" | b"groupmod" | b"newusers" => {
+            Family::Accounts
+        }
+        b"passwd" | b"chpasswd" | b"chage" | b"gpasswd" | b"pam" | b"unix_chkpwd" => Family::PamOnly,
+        b"systemd-logind" => Family::Logind,
+        b"cron" | b"crond" => Family::Cron,
+        _ => Family::Other,
+    }
 }
 
 /// Whether every message from `ident` is an authentication event (sshd, sudo, su, login,
@@ -346,10 +357,29 @@ pub fn is_auth_ident(ident: &str) -> bool {
 /// than sessions and commands). An auth program's unrecognised body is [`AUTH_MESSAGE`].
 /// A [`SUDO_CONTINUED`] event carries the continued text in its `command` field; the caller
 /// decides whether it joins the previous sudo record.
+///
+/// The commonest sshd and PAM bodies are read by byte-level readers first (see
+/// [`classify_grammar`] for the grammars alone); the result is the same.
 pub fn classify<'a>(ident: &str, body: &'a str) -> Option<AuthEvent<'a>> {
-    let body = body.trim_matches(|c: char| c == ' ' || c == '\t');
+    classify_with(ident, body, true)
+}
+
+/// [`classify`] by the nom grammars alone, without the byte-level readers that answer for
+/// the commonest bodies first: the specification those readers are tested against.
+#[doc(hidden)]
+pub fn classify_grammar<'a>(ident: &str, body: &'a str) -> Option<AuthEvent<'a>> {
+    classify_with(ident, body, false)
+}
+
+fn classify_with<'a>(ident: &str, body: &'a str, readers: bool) -> Option<AuthEvent<'a>> {
+    let body = trim_blanks(body);
     let (name, module) = program(ident);
     let fam = family(name);
+    if readers {
+        if let Some(ev) = read_common(name, module, fam, body) {
+            return Some(ev);
+        }
+    }
     if module.is_some_and(|m| m.starts_with("pam")) {
         return Some(pam_msg(ident_service(name), body).unwrap_or_else(|| AuthEvent::new(AUTH_MESSAGE)));
     }
@@ -375,6 +405,14 @@ pub fn classify<'a>(ident: &str, body: &'a str) -> Option<AuthEvent<'a>> {
 
 // ---------------------------------------------------------------------------------------
 // Shared pieces
+
+/// `text` without leading and trailing spaces and tabs (ASCII bytes: char boundaries).
+fn trim_blanks(text: &str) -> &str {
+    let b = text.as_bytes();
+    let start = b.iter().position(|&c| c != b' ' && c != b'\t').unwrap_or(b.len());
+    let end = b.iter().rposition(|&c| c != b' ' && c != b'\t').map_or(start, |i| i + 1);
+    &text[start..end]
+}
 
 type Res<'a, T> = IResult<&'a str, T>;
 
@@ -771,25 +809,66 @@ fn pam_kv<'a>(mut input: &'a str, mut ev: AuthEvent<'a>) -> Res<'a, AuthEvent<'a
         }
         let (i, (key, value)) =
             pair(take_till1(|c| c == '=' || c == ' '), preceded(char('='), take_till(|c| c == ' ')))(i)?;
-        ev = match key {
-            "logname" => ev.opt_str("logname", Some(value)),
-            "uid" | "euid" => match value.parse::<i64>() {
-                Ok(n) => ev.int(if key == "uid" { "uid" } else { "euid" }, n),
-                Err(_) => ev,
-            },
-            "tty" => ev.opt_str("tty", Some(value)),
-            "ruser" => ev.opt_str("ruser", Some(value)),
-            "rhost" => {
-                let ev = ev.opt_str("rhost", Some(value));
-                match addr(value) {
-                    Ok(("", ip)) => ev.str("ip", ip),
-                    _ => ev,
-                }
-            }
-            "user" => ev.user(value),
-            _ => ev,
-        };
+        ev = pam_pair(key, value).apply(ev);
         input = i;
+    }
+}
+
+/// What one `key=value` pair of a PAM line gives an event.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum PamPair<'a> {
+    /// Nothing: an unknown key, an empty value, a uid that is not a number.
+    Skip,
+    /// A text field.
+    Str(&'static str, &'a str),
+    /// A number field.
+    Int(&'static str, i64),
+    /// `rhost` (when not empty), and `ip` when it is an address.
+    Rhost(&'a str, Option<&'a str>),
+    /// The event's user.
+    User(&'a str),
+}
+
+fn pam_pair<'a>(key: &str, value: &'a str) -> PamPair<'a> {
+    match key {
+        "logname" | "tty" | "ruser" if value.is_empty() => PamPair::Skip,
+        "logname" => PamPair::Str("logname", value),
+        "tty" => PamPair::Str("tty", value),
+        "ruser" => PamPair::Str("ruser", value),
+        "uid" | "euid" => match value.parse::<i64>() {
+            Ok(n) => PamPair::Int(if key == "uid" { "uid" } else { "euid" }, n),
+            Err(_) => PamPair::Skip,
+        },
+        "rhost" => PamPair::Rhost(
+            value,
+            match addr(value) {
+                Ok(("", ip)) => Some(ip),
+                _ => None,
+            },
+        ),
+        "user" => PamPair::User(value),
+        _ => PamPair::Skip,
+    }
+}
+
+impl<'a> PamPair<'a> {
+    /// How many fields the pair pushes.
+    fn len(&self) -> usize {
+        match self {
+            PamPair::Skip | PamPair::User(_) => 0,
+            PamPair::Str(..) | PamPair::Int(..) => 1,
+            PamPair::Rhost(rhost, ip) => !rhost.is_empty() as usize + ip.is_some() as usize,
+        }
+    }
+
+    fn apply(self, ev: AuthEvent<'a>) -> AuthEvent<'a> {
+        match self {
+            PamPair::Skip => ev,
+            PamPair::Str(key, value) => ev.str(key, value),
+            PamPair::Int(key, n) => ev.int(key, n),
+            PamPair::Rhost(rhost, ip) => ev.opt_str("rhost", Some(rhost)).opt_str("ip", ip),
+            PamPair::User(user) => ev.user(user),
+        }
     }
 }
 
@@ -1035,6 +1114,483 @@ fn comma_kv(list: &str) -> impl Iterator<Item = (&str, &str)> {
     list.split(',').filter_map(|kv| kv.trim().split_once('='))
 }
 
+// ---------------------------------------------------------------------------------------
+// Byte-level readers
+//
+// The commonest bodies (sshd's attempts and disconnects, the bulk of brute-force noise, and
+// PAM sessions and authentication failures) are read here first, over bytes, without the
+// combinator chains above. Each reader mirrors one grammar for the shapes programs write and
+// gives up (`None`) on anything else, which the grammars then read: a reader answers only
+// where its grammar gives the same event (kind, user, fields in the same order), and it
+// allocates the event's fields once, at their exact number. The pieces the grammars share
+// with them (`user_from`, `addr`, `strip_preauth`, `pam_pair`) are called, not copied.
+// `tests::readers_are_the_grammar` checks the readers against [`classify_grammar`].
+
+/// The readers' part of [`classify`]: `Some` only where the grammars give the same event.
+fn read_common<'a>(name: &str, module: Option<&str>, fam: Family, body: &'a str) -> Option<AuthEvent<'a>> {
+    if module.is_some_and(|m| m.starts_with("pam")) {
+        return read_pam_msg(ident_service(name), body);
+    }
+    match fam {
+        // No sshd grammar reads a body starting with `p`, no cron grammar one without `(`,
+        // no logind grammar one without `New`/`Removed`/`Session`: a PAM line is theirs to
+        // read only by `pam_line`.
+        Family::Sshd => read_sshd(body).or_else(|| read_pam_line(body)),
+        Family::Logind => read_logind(body).or_else(|| read_pam_line(body)),
+        Family::Cron | Family::PamOnly | Family::Other => read_pam_line(body),
+        // sudo's grammar reads any body whose first word is followed by ` : `, and no other.
+        Family::Sudo => match body.find(' ') {
+            Some(i) if body[i..].starts_with(" : ") => read_sudo_command(body),
+            _ => read_pam_line(body),
+        },
+        _ => None,
+    }
+}
+
+/// `user " : " kv *(" ; " kv) " ; COMMAND=" command`: a command run through sudo, as
+/// [`sudo_line`] reads it (refusals, continuation lines and other shapes are the grammar's).
+fn read_sudo_command(body: &str) -> Option<AuthEvent<'_>> {
+    const MAX: usize = 8;
+    let (user, rest) = read_word(body)?;
+    let mut rest = rest.strip_prefix(" : ")?;
+    if rest.starts_with("(command continued) ") || !rest[..read_segment_end(rest)].contains('=') {
+        return None;
+    }
+    let mut fields = [("", ""); MAX];
+    let mut n = 0;
+    let command = loop {
+        if let Some(command) = rest.strip_prefix("COMMAND=") {
+            break command;
+        }
+        let end = read_segment_end(rest);
+        if let Some((key, value)) = rest[..end].split_once('=') {
+            let key = match key {
+                "TTY" => "tty",
+                "PWD" => "pwd",
+                "USER" => "target_user",
+                "GROUP" => "target_group",
+                "ENV" => "env",
+                "CHROOT" => "chroot",
+                "CWD" => "cwd",
+                "TSID" => "tsid",
+                _ => "",
+            };
+            if !key.is_empty() {
+                *fields.get_mut(n)? = (key, value);
+                n += 1;
+            }
+        }
+        // No `COMMAND=` segment: the grammar decides (`auth-message`, or fields only).
+        rest = rest.get(end + 3..).filter(|r| !r.is_empty())?;
+    };
+    let ev = AuthEvent::sized(SUDO, n + 1).user(user);
+    Some(fields[..n].iter().fold(ev, |ev, &(key, value)| ev.str(key, value)).str("command", command))
+}
+
+/// Where the first ` ; ` of `text` is (its length when there is none), found by its `;`.
+fn read_segment_end(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b';', &b[from..]).map(|i| from + i) {
+        if i > 0 && b[i - 1] == b' ' && b.get(i + 1) == Some(&b' ') {
+            return i - 1;
+        }
+        from = i + 1;
+    }
+    b.len()
+}
+
+/// systemd-logind's session lines (see [`logind`]): `"New session " id " of user " user`
+/// [text], `"Removed session " id "."`, `"Session " id " logged out."` [text].
+fn read_logind(body: &str) -> Option<AuthEvent<'_>> {
+    if let Some(rest) = body.strip_prefix("New session ") {
+        let (id, rest) = read_session_id(rest)?;
+        let rest = rest.strip_prefix(" of user ")?;
+        let user = &rest[..rest.find(' ').unwrap_or(rest.len())];
+        if user.is_empty() {
+            return None;
+        }
+        let user = user.strip_suffix('.').unwrap_or(user);
+        return Some(AuthEvent::sized(LOGIND_SESSION_NEW, 1).user(user).str("session", id));
+    }
+    let id = match body.strip_prefix("Removed session ") {
+        Some(rest) => {
+            let (id, rest) = read_session_id(rest)?;
+            (rest == ".").then_some(id)?
+        }
+        None => {
+            let (id, rest) = read_session_id(body.strip_prefix("Session ")?)?;
+            rest.starts_with(" logged out.").then_some(id)?
+        }
+    };
+    Some(AuthEvent::sized(LOGIND_SESSION_REMOVED, 1).str("session", id))
+}
+
+/// A logind session id (one or more ASCII letters, digits, `-`, `_`) and the rest.
+fn read_session_id(text: &str) -> Option<(&str, &str)> {
+    let n = text.bytes().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_')).count();
+    (n > 0).then(|| (&text[..n], &text[n..]))
+}
+
+/// The sshd bodies with a reader, told by their first byte as [`sshd`] tells them.
+fn read_sshd(body: &str) -> Option<AuthEvent<'_>> {
+    match body.as_bytes().first()? {
+        b'A' => read_accepted(body),
+        b'F' => read_failed(body),
+        b'I' => read_invalid_user(body),
+        b'D' => read_disconnected(body),
+        b'R' | b'e' => read_received_disconnect(body),
+        b'C' => read_connection_closed(body),
+        _ => None,
+    }
+}
+
+/// `"Accepted " method " for " user " from " addr " port " port tail`, as [`accepted`]
+/// reads it.
+fn read_accepted(body: &str) -> Option<AuthEvent<'_>> {
+    let (method, rest) = read_word(body.strip_prefix("Accepted ")?)?;
+    let (user, ip, rest) = read_user_from(rest.strip_prefix(" for ")?)?;
+    let (port, rest) = read_port(rest.strip_prefix(" port ")?)?;
+    let key = read_ssh_tail(rest)?;
+    let ev = AuthEvent::sized(SSH_LOGIN, 3 + 2 * key.is_some() as usize)
+        .user(user)
+        .str("method", method)
+        .str("ip", ip)
+        .int("port", port)
+        .opt_str("key_type", key.map(|k| k.0))
+        .opt_str("fingerprint", key.map(|k| k.1));
+    Some(ev)
+}
+
+/// `"Failed " method " for " ["invalid user "] user " from " addr " port " port tail`, as
+/// [`failed`] reads it (with a port: old sshd's lines without one are the grammar's).
+fn read_failed(body: &str) -> Option<AuthEvent<'_>> {
+    let (method, rest) = read_word(body.strip_prefix("Failed ")?)?;
+    let rest = rest.strip_prefix(" for ")?;
+    let (invalid, rest) = match rest.strip_prefix("invalid user ") {
+        Some(rest) => (true, rest),
+        None => (false, rest),
+    };
+    let (user, ip, rest) = read_user_from(rest)?;
+    let (port, rest) = read_port(rest.strip_prefix(" port ")?)?;
+    let key = read_ssh_tail(rest)?;
+    let ev = AuthEvent::sized(SSH_FAILED, 4 + 2 * key.is_some() as usize)
+        .user(user)
+        .str("method", method)
+        .str("ip", ip)
+        .int("port", port)
+        .int("invalid_user", invalid as i64)
+        .opt_str("key_type", key.map(|k| k.0))
+        .opt_str("fingerprint", key.map(|k| k.1));
+    Some(ev)
+}
+
+/// `"Invalid user " user " from " addr [" port " port [text]]`, as [`invalid_user`] reads it.
+fn read_invalid_user(body: &str) -> Option<AuthEvent<'_>> {
+    let (user, ip, rest) = read_user_from(body.strip_prefix("Invalid user ")?)?;
+    let port = match rest.strip_prefix(" port ") {
+        Some(rest) => Some(read_port(rest)?.0),
+        None => None,
+    };
+    Some(
+        AuthEvent::sized(SSH_INVALID_USER, 1 + port.is_some() as usize)
+            .user(user)
+            .str("ip", ip)
+            .opt_int("port", port),
+    )
+}
+
+/// `"Disconnected from " who-addr [" [preauth]"]`, as [`disconnected`] reads it.
+fn read_disconnected(body: &str) -> Option<AuthEvent<'_>> {
+    let (rest, preauth) = read_preauth_end(body.strip_prefix("Disconnected from ")?);
+    let who = read_who_addr(rest)?;
+    Some(who.event(SSH_DISCONNECT, 1).int("preauth", preauth as i64))
+}
+
+/// `"Connection " ("closed" / "reset") " by " who-addr [" [preauth]"]`, as
+/// [`connection_closed`] reads it.
+fn read_connection_closed(body: &str) -> Option<AuthEvent<'_>> {
+    let rest = body.strip_prefix("Connection ")?;
+    let (reason, rest) = match rest.strip_prefix("closed by ") {
+        Some(rest) => ("connection closed", rest),
+        None => ("connection reset", rest.strip_prefix("reset by ")?),
+    };
+    let (rest, preauth) = read_preauth_end(rest);
+    let who = read_who_addr(rest)?;
+    Some(who.event(SSH_DISCONNECT, 2).int("preauth", preauth as i64).str("reason", reason))
+}
+
+/// `["error: "] "Received disconnect from " addr [" port " port] ":" *WSP code ":" *WSP text`,
+/// as [`received_disconnect`] reads it.
+fn read_received_disconnect(body: &str) -> Option<AuthEvent<'_>> {
+    let rest = body.strip_prefix("error: ").unwrap_or(body);
+    let (rest, ip) = addr(rest.strip_prefix("Received disconnect from ")?).ok()?;
+    let (port, rest) = match rest.strip_prefix(" port ") {
+        Some(rest) => {
+            let (port, rest) = read_port(rest)?;
+            (Some(port), rest)
+        }
+        None => (None, rest),
+    };
+    let (code, rest) = read_int(rest.strip_prefix(':')?.trim_start_matches([' ', '\t']))?;
+    let (reason, preauth) = strip_preauth(rest.strip_prefix(':')?.trim_start_matches([' ', '\t']));
+    let ev = AuthEvent::sized(SSH_DISCONNECT, 4 + port.is_some() as usize)
+        .str("ip", ip)
+        .opt_int("port", port)
+        .int("preauth", preauth as i64)
+        .int("code", code)
+        .str("reason", reason);
+    Some(ev)
+}
+
+/// What [`read_who_addr`] read: [`who_addr`]'s pieces.
+struct WhoAddr<'a> {
+    /// The user and whether sshd called them invalid, after a `who` qualifier.
+    user: Option<(&'a str, bool)>,
+    ip: &'a str,
+    port: Option<i64>,
+}
+
+impl<'a> WhoAddr<'a> {
+    /// The event [`who_addr`] makes, with room for `more` fields after these.
+    fn event(self, kind: &'static str, more: usize) -> AuthEvent<'a> {
+        match self.user {
+            Some((user, invalid)) => AuthEvent::sized(kind, 3 + more)
+                .user(user)
+                .str("ip", self.ip)
+                .opt_int("port", self.port)
+                .int("invalid_user", invalid as i64),
+            None => AuthEvent::sized(kind, 1 + self.port.is_some() as usize + more)
+                .str("ip", self.ip)
+                .opt_int("port", self.port),
+        }
+    }
+}
+
+/// `who ADDR [" port " PORT]` making up all of `text` (see [`who_addr`]).
+///
+/// After a `who` qualifier the grammar takes the user up to the last space followed by an
+/// address-port pair; when the text ends with `SP ADDR " port " DIGITS`, no later space can
+/// start one (`port` and a run of digits are not addresses), so that split is the one.
+fn read_who_addr(text: &str) -> Option<WhoAddr<'_>> {
+    let qualified = if let Some(rest) = text.strip_prefix("authenticating user ") {
+        Some((rest, false))
+    } else if let Some(rest) = text.strip_prefix("invalid user ") {
+        Some((rest, true))
+    } else {
+        text.strip_prefix("user ").map(|rest| (rest, false))
+    };
+    if let Some((rest, invalid)) = qualified {
+        let space = rest.rfind(' ')?;
+        let (port, after) = read_port(&rest[space + 1..])?;
+        let head = rest[..space].strip_suffix(" port")?;
+        let space = head.rfind(' ')?;
+        let (after_ip, ip) = addr(&head[space + 1..]).ok()?;
+        if !(after.is_empty() && after_ip.is_empty()) {
+            return None;
+        }
+        return Some(WhoAddr { user: Some((&head[..space], invalid)), ip, port: Some(port) });
+    }
+    let (rest, ip) = addr(text).ok()?;
+    let port = match rest.strip_prefix(" port ") {
+        Some(rest) => match read_port(rest)? {
+            (port, "") => Some(port),
+            _ => return None,
+        },
+        None if rest.is_empty() => None,
+        None => return None,
+    };
+    Some(WhoAddr { user: None, ip, port })
+}
+
+/// `user " from " addr` split at the last ` from ` of `text`, when an address follows it
+/// (as [`user_from`] splits it; it then looks further left): the user, the address and the
+/// rest after it.
+fn read_user_from(text: &str) -> Option<(&str, &str, &str)> {
+    // The last ` from ` is near the end, and what follows it (an address, ` port N`, `ssh2`,
+    // `[preauth]`) has no `m`: look for the `m`s backwards.
+    let b = text.as_bytes();
+    let mut end = b.len();
+    let at = loop {
+        let m = memchr::memrchr(b'm', &b[..end])?;
+        if m >= 4 && b.get(m - 4..m + 2) == Some(b" from ") {
+            break m - 4;
+        }
+        end = m;
+    };
+    let (rest, ip) = addr(&text[at + 6..]).ok()?;
+    matches!(rest.as_bytes().first(), None | Some(b' ' | b':')).then(|| (&text[..at], ip, rest))
+}
+
+/// Splits a final ` [preauth]` off `text` (whether it was there).
+fn read_preauth_end(text: &str) -> (&str, bool) {
+    match text.strip_suffix(" [preauth]") {
+        Some(rest) => (rest, true),
+        None => (text, false),
+    }
+}
+
+/// What follows an sshd port: `[SP 1*ALNUM] [": " key-type SP fingerprint [SP text]]` to
+/// the end, read as [`proto`] and [`key_suffix`] read it: the key, if any. `None` for any
+/// other text (which the grammar may partly skip).
+fn read_ssh_tail(text: &str) -> Option<Option<(&str, &str)>> {
+    let rest = match text.strip_prefix(' ') {
+        Some(proto) => {
+            let n = proto.bytes().take_while(u8::is_ascii_alphanumeric).count();
+            if n == 0 {
+                return None;
+            }
+            &proto[n..]
+        }
+        None => text,
+    };
+    if rest.is_empty() {
+        return Some(None);
+    }
+    let (key_type, rest) = read_word(rest.strip_prefix(": ")?)?;
+    let fingerprint = &rest[1..];
+    let fingerprint = &fingerprint[..fingerprint.find(' ').unwrap_or(fingerprint.len())];
+    (!fingerprint.is_empty()).then_some(Some((key_type, fingerprint)))
+}
+
+/// A word (one or more bytes up to a space) and the rest from that space; `None` without one.
+fn read_word(text: &str) -> Option<(&str, &str)> {
+    // Words are short: a byte loop beats setting up a vectorised search.
+    let end = text.bytes().position(|c| c == b' ')?;
+    // `end` is an ASCII space: a char boundary.
+    (end > 0).then(|| (&text[..end], &text[end..]))
+}
+
+/// `1*DIGIT` as a port (`u16`) and the rest; `None` when it is not one (or has more than five
+/// digits: the grammar reads `000022` as 22, these readers leave it to the grammar).
+fn read_port(text: &str) -> Option<(i64, &str)> {
+    let n = text.bytes().take_while(u8::is_ascii_digit).count();
+    if n > 5 {
+        return None;
+    }
+    let port = crate::scan::number(&text.as_bytes()[..n])?;
+    (port <= u32::from(u16::MAX)).then(|| (i64::from(port), &text[n..]))
+}
+
+/// `1*DIGIT` as [`int`] reads it (up to 18 digits: always an `i64`) and the rest.
+fn read_int(text: &str) -> Option<(i64, &str)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 18 {
+        return None;
+    }
+    let n = text.as_bytes()[..digits].iter().fold(0i64, |n, c| n * 10 + i64::from(c - b'0'));
+    Some((n, &text[digits..]))
+}
+
+/// `module "(" service ":" type "): " pam-msg` (see [`pam_line`]), for the messages with a
+/// reader.
+fn read_pam_line(body: &str) -> Option<AuthEvent<'_>> {
+    let rest = body.strip_prefix("pam_")?;
+    let module = rest.bytes().take_while(|c| c.is_ascii_alphanumeric() || *c == b'_').count();
+    let rest = rest[module..].strip_prefix('(').filter(|_| module > 0)?;
+    let service = rest.bytes().position(|c| c == b':' || c == b')')?;
+    if service == 0 || rest.as_bytes()[service] != b':' {
+        return None;
+    }
+    let after = &rest[service + 1..];
+    let msg = after[after.find(')')?..].strip_prefix("): ")?;
+    read_pam_msg(Cow::Borrowed(&rest[..service]), msg)
+}
+
+/// The PAM messages with a reader (see [`pam_msg`]): sessions opened and closed,
+/// authentication failures. The service is the event's first field.
+fn read_pam_msg<'a>(service: Cow<'a, str>, msg: &'a str) -> Option<AuthEvent<'a>> {
+    if let Some(rest) = msg.strip_prefix("session opened for user ") {
+        read_session_opened(service, rest)
+    } else if let Some(rest) = msg.strip_prefix("session closed for user ") {
+        read_session_closed(service, rest)
+    } else {
+        read_auth_failure(service, msg.strip_prefix("authentication failure; ")?)
+    }
+}
+
+/// `user [uid] [" by " [user] [uid] [text]]` after `session opened for user `, as
+/// [`session_opened`] reads it.
+fn read_session_opened<'a>(service: Cow<'a, str>, text: &'a str) -> Option<AuthEvent<'a>> {
+    let (user, rest) = read_pam_user(text)?;
+    let (uid, rest) = read_opt_uid(rest)?;
+    let (by_user, by_uid) = match rest.strip_prefix(" by ") {
+        Some(by) => {
+            let (by_user, rest) = match read_pam_user(by) {
+                Some((by_user, rest)) => (Some(by_user), rest),
+                None => (None, by),
+            };
+            (by_user, read_opt_uid(rest)?.0)
+        }
+        None => (None, None),
+    };
+    let n = 1 + uid.is_some() as usize + by_user.is_some() as usize + by_uid.is_some() as usize;
+    let ev = AuthEvent::sized(SESSION_OPEN, n)
+        .user(user)
+        .push("service", FieldValue::Str(service))
+        .opt_int("uid", uid)
+        .opt_str("by_user", by_user)
+        .opt_int("by_uid", by_uid);
+    Some(ev)
+}
+
+/// `user [uid] [text]` after `session closed for user `, as [`session_closed`] reads it.
+fn read_session_closed<'a>(service: Cow<'a, str>, text: &'a str) -> Option<AuthEvent<'a>> {
+    let (user, rest) = read_pam_user(text)?;
+    let (uid, _) = read_opt_uid(rest)?;
+    let ev = AuthEvent::sized(SESSION_CLOSE, 1 + uid.is_some() as usize)
+        .user(user)
+        .push("service", FieldValue::Str(service))
+        .opt_int("uid", uid);
+    Some(ev)
+}
+
+/// The `key=value` pairs after `authentication failure; `, as [`pam_kv`] reads them (at
+/// most eight: more are the grammar's).
+fn read_auth_failure<'a>(service: Cow<'a, str>, text: &'a str) -> Option<AuthEvent<'a>> {
+    const MAX: usize = 8;
+    let mut pairs = [PamPair::Skip; MAX];
+    let mut n = 0;
+    let b = text.as_bytes();
+    let mut at = 0;
+    while at < b.len() {
+        // Spaces and tabs between pairs; then `key "=" value` up to a space, the key not empty.
+        if matches!(b[at], b' ' | b'\t') {
+            at += 1;
+            continue;
+        }
+        let (start, mut equals) = (at, None);
+        while at < b.len() && b[at] != b' ' {
+            if b[at] == b'=' && equals.is_none() {
+                equals = Some(at);
+            }
+            at += 1;
+        }
+        let equals = equals.filter(|&e| e > start)?;
+        // Cut at ASCII bytes (`=`, SP) or the end: char boundaries.
+        *pairs.get_mut(n)? = pam_pair(&text[start..equals], &text[equals + 1..at]);
+        n += 1;
+    }
+    let pairs = &pairs[..n];
+    let len = 1 + pairs.iter().map(PamPair::len).sum::<usize>();
+    let ev = AuthEvent::sized(AUTH_FAILURE, len).push("service", FieldValue::Str(service));
+    Some(pairs.iter().fold(ev, |ev, pair| pair.apply(ev)))
+}
+
+/// A PAM user name (one or more bytes up to a space or `(`) and the rest, as [`pam_user`].
+fn read_pam_user(text: &str) -> Option<(&str, &str)> {
+    let end = text.bytes().position(|c| c == b' ' || c == b'(').unwrap_or(text.len());
+    (end > 0).then(|| (&text[..end], &text[end..]))
+}
+
+/// `["(uid=" 1*DIGIT ")"]` as `opt(uid)` reads it: the uid, if any, and the rest. `None` when
+/// `(uid=` is not followed by a number the readers take and `)`.
+fn read_opt_uid(text: &str) -> Option<(Option<i64>, &str)> {
+    let Some(rest) = text.strip_prefix("(uid=") else { return Some((None, text)) };
+    let (uid, rest) = read_int(rest)?;
+    Some((Some(uid), rest.strip_prefix(')')?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1051,6 +1607,47 @@ mod tests {
         assert!(is_auth_ident("sshd-session"));
         assert!(is_auth_ident("gdm(pam_unix)"));
         assert!(!is_auth_ident("CRON"));
+    }
+
+    #[test]
+    fn families_by_name_in_any_case() {
+        // The table `family` matched against (case-insensitively) before it became a `match`.
+        const TABLE: &[(&str, Family)] = &[
+            ("sshd", Family::Sshd),
+            ("sshd-session", Family::Sshd),
+            ("sshd-auth", Family::Sshd),
+            ("sudo", Family::Sudo),
+            ("su", Family::Su),
+            ("login", Family::Login),
+            ("useradd", Family::Accounts),
+            ("userdel", Family::Accounts),
+            ("usermod", Family::Accounts),
+            ("groupadd", Family::Accounts),
+            ("groupdel", Family::Accounts),
+            ("groupmod", Family::Accounts),
+            ("newusers", Family::Accounts),
+            ("passwd", Family::PamOnly),
+            ("chpasswd", Family::PamOnly),
+            ("chage", Family::PamOnly),
+            ("gpasswd", Family::PamOnly),
+            ("pam", Family::PamOnly),
+            ("unix_chkpwd", Family::PamOnly),
+            ("systemd-logind", Family::Logind),
+            ("cron", Family::Cron),
+            ("crond", Family::Cron),
+        ];
+        let by_table = |name: &str| {
+            TABLE.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map_or(Family::Other, |(_, f)| *f)
+        };
+        let mut names: Vec<String> = TABLE.iter().map(|(n, _)| n.to_string()).collect();
+        names.extend(TABLE.iter().map(|(n, _)| n.to_ascii_uppercase()));
+        names.extend(
+            ["CRON", "Sshd", "sshdx", "ssh", "", "é", "SYSTEMD-LOGIND-X", "systemd-logind-long-name"]
+                .map(String::from),
+        );
+        for name in names {
+            assert_eq!(family(&name), by_table(&name), "{name}");
+        }
     }
 
     #[test]
@@ -1085,5 +1682,352 @@ mod tests {
         assert_eq!(classify("systemd-logind", "Watching system buttons on /dev/input/event0"), None);
         assert_eq!(classify("cron", "(CRON) INFO (pidfile fd = 3)"), None);
         assert_eq!(classify("sshd", "").map(|e| e.kind), Some(AUTH_MESSAGE));
+    }
+
+    // -----------------------------------------------------------------------------------
+    // The byte-level readers against the grammars
+
+    use proptest::prelude::*;
+
+    /// The pieces of sshd bodies: the shapes the readers read, and the odd values that make a
+    /// grammar take another path (or fail): user names with spaces and ` from `, IPv4/IPv6
+    /// (zones, bad octets), ports out of range or zero-padded, spacing, truncations,
+    /// non-ASCII, ` [preauth]`, `ssh2`, key suffixes.
+    const SHAPES: &[&str] = &[
+        "Failed {m} for {w}{u} from {ip}{port}{tail}",
+        "Accepted {m} for {u} from {ip}{port}{tail}",
+        "Invalid user {u} from {ip}{port}{tail}",
+        "Connection closed by {w}{u} {ip}{port}{tail}",
+        "Connection closed by {w}{ip}{port}{tail}",
+        "Connection reset by {w}{u} {ip}{port}{tail}",
+        "Disconnected from {w}{u} {ip}{port}{tail}",
+        "Disconnected from {ip}{port}{tail}",
+        "Received disconnect from {ip}{port}{tail}",
+        "error: Received disconnect from {ip}{port}{tail}",
+        "Did not receive identification string from {ip}{port}",
+        "Disconnecting {w}{u} {ip}{port}: Too many{tail}",
+        "{u} from {ip}{port}",
+    ];
+    const WHO: &[&str] = &["", "invalid user ", "authenticating user ", "user "];
+    const USERS: &[&str] = &[
+        "root",
+        "admin",
+        "deploy_bot",
+        "first.last",
+        "machine$",
+        "x from y",
+        "from",
+        "a b",
+        "0",
+        "é",
+        "",
+        "user",
+        "invalid user z",
+        "port",
+        "1.2.3.4",
+    ];
+    const IPS: &[&str] = &[
+        "1.2.3.4",
+        "173.234.31.186",
+        "10.0.0.1",
+        "::1",
+        "fe80::1%eth0",
+        "2001:db8::ff",
+        "1.2.3.4.5",
+        "1.2.3",
+        "1234.1.1.1",
+        "abc",
+        "dead:beef::",
+        "::1:",
+        "é",
+        "",
+    ];
+    const PORTS: &[&str] = &[
+        "",
+        " port 22",
+        " port 51544",
+        " port 65535",
+        " port 65536",
+        " port 000022",
+        " port 0",
+        " port x",
+        " port ",
+        " port 22x",
+        "  port 22",
+        " port 99999999999999999999",
+    ];
+    const TAILS: &[&str] = &[
+        "",
+        " ssh2",
+        "  ssh2",
+        " ssh2: RSA SHA256:3bD0n8yq",
+        " ssh2: ED25519 SHA256:Jq3m extra",
+        " ssh2: RSA",
+        " ssh2: RSA ",
+        " ssh2:",
+        " ssh2 x",
+        " [preauth]",
+        "[preauth]",
+        "  [preauth]",
+        " \t[preauth]",
+        ":11: Bye Bye [preauth]",
+        ": 11: Bye Bye",
+        ":11:",
+        ":11:[preauth]",
+        ":x: y",
+        " é",
+        "x",
+        ":",
+        " from 1.2.3.4",
+    ];
+    const METHODS: &[&str] = &["password", "publickey", "none", "keyboard-interactive/pam", ""];
+
+    fn fill(shape: &str, m: &str, w: &str, u: &str, ip: &str, port: &str, tail: &str) -> String {
+        shape
+            .replace("{m}", m)
+            .replace("{w}", w)
+            .replace("{u}", u)
+            .replace("{ip}", ip)
+            .replace("{port}", port)
+            .replace("{tail}", tail)
+    }
+
+    /// sshd bodies built from the pieces above.
+    fn sshd_body() -> impl Strategy<Value = String> {
+        let pick = |list: &'static [&'static str]| prop::sample::select(list);
+        (pick(SHAPES), pick(METHODS), pick(WHO), pick(USERS), pick(IPS), pick(PORTS), pick(TAILS))
+            .prop_map(|(shape, m, w, u, ip, port, tail)| fill(shape, m, w, u, ip, port, tail))
+    }
+
+    /// PAM lines: a `module(service:type): ` prefix (or none), then sessions and
+    /// authentication failures with their pairs.
+    fn pam_body() -> impl Strategy<Value = String> {
+        let prefix = prop::sample::select(vec![
+            "pam_unix(sshd:auth): ",
+            "pam_unix(sshd:session): ",
+            "pam_unix(cron:session): ",
+            "pam_unix(sudo:session): ",
+            "pam_sss(a b:auth): ",
+            "pam_unix(su : x): ",
+            "pam_(sshd:auth): ",
+            "pam_unix(:auth): ",
+            "pam_unix(sshd)auth): ",
+            "pam_unix(sshd:auth):",
+            "",
+        ]);
+        let user = prop::sample::select(vec!["root", "deploy_bot", "", "a(b", "é", "root(uid=0)"]);
+        let uid = prop::sample::select(vec![
+            "",
+            "(uid=0)",
+            "(uid=1002)",
+            "(uid=)",
+            "(uid=x)",
+            "(uid=0",
+            "(uid=99999999999999999999)",
+        ]);
+        let by = prop::sample::select(vec![
+            "",
+            " by ",
+            " by (uid=0)",
+            " by deploy(uid=1000)",
+            " by deploy",
+            " xyz",
+            " by  (uid=0)",
+        ]);
+        let pair = prop::sample::select(vec![
+            "logname=",
+            " uid=0",
+            " euid=0",
+            " tty=ssh",
+            " ruser=",
+            " rhost=173.234.31.186",
+            "  user=root",
+            " rhost=::1",
+            " rhost=host.example",
+            " uid=x",
+            " =x",
+            " foo",
+            "\tuser=a",
+            " a=b=c",
+            " ",
+            "\t",
+            " rhost=",
+            " user=",
+            " tty=é",
+        ]);
+        let msg = prop_oneof![
+            (user.clone(), uid.clone(), by)
+                .prop_map(|(u, id, by)| format!("session opened for user {u}{id}{by}")),
+            (user, uid).prop_map(|(u, id)| format!("session closed for user {u}{id}")),
+            prop::collection::vec(pair, 0..10)
+                .prop_map(|p| format!("authentication failure; {}", p.concat())),
+            Just("check pass; user unknown".to_string()),
+            (
+                prop::sample::select(vec!["New session ", "Removed session ", "Session ", "New session c"]),
+                prop::sample::select(vec!["4180", "c1", "a-b_c", "", "é", "4180."]),
+                prop::sample::select(vec![
+                    " of user deploy_bot.",
+                    " of user deploy_bot",
+                    " of user .",
+                    " of user ",
+                    ".",
+                    "",
+                    " logged out.",
+                    " logged out. Waiting for processes to exit.",
+                    " logged out",
+                    ". x",
+                    " of user a b.",
+                ]),
+            )
+                .prop_map(|(a, b, c)| format!("{a}{b}{c}")),
+            Just("password changed for root".to_string()),
+        ];
+        (prefix, msg).prop_map(|(prefix, msg)| format!("{prefix}{msg}"))
+    }
+
+    /// sudo lines: `user : ` and `key=value` segments, reasons, `COMMAND=`, odd separators.
+    fn sudo_body() -> impl Strategy<Value = String> {
+        let user = prop::sample::select(vec!["deploy_bot", "alice.oncall", "root", "é", ""]);
+        let colon = prop::sample::select(vec![" : ", " : ", " :", ": "]);
+        let segment = prop::sample::select(vec![
+            "TTY=pts/1",
+            "PWD=/home/x",
+            "USER=root",
+            "GROUP=adm",
+            "ENV=A=B",
+            "CHROOT=/",
+            "CWD=/tmp",
+            "TSID=000001",
+            "FOO=bar",
+            "TTY=",
+            "COMMAND=/usr/bin/find / -name x ; echo",
+            "COMMAND=/bin/bash -l",
+            "COMMAND=",
+            "3 incorrect password attempts",
+            "user NOT in sudoers",
+            "(command continued) -exec rm -rf {} ;",
+            "nothing",
+            "=",
+            "TTY",
+            "",
+            "x COMMAND=y",
+        ]);
+        let separator = prop::sample::select(vec![" ; ", " ; ", " ; ", ";", " ;", "; ", " ;  "]);
+        (user, colon, prop::collection::vec((segment, separator), 0..12)).prop_map(
+            |(user, colon, segments)| {
+                let mut body = format!("{user}{colon}");
+                for (segment, separator) in segments {
+                    body.push_str(segment);
+                    body.push_str(separator);
+                }
+                body
+            },
+        )
+    }
+
+    fn ident() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "sshd",
+            "sshd-session",
+            "/usr/sbin/sshd",
+            "CRON",
+            "sudo",
+            "su",
+            "login",
+            "systemd-logind",
+            "passwd",
+            "nginx",
+            "sshd(pam_unix)",
+            "gdm(pam_unix)",
+            "useradd",
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20000))]
+
+        #[test]
+        fn readers_are_the_grammar(
+            ident in ident(),
+            body in prop_oneof![sshd_body(), pam_body(), sudo_body(), "\\PC{0,40}"],
+            cut in 0usize..200,
+        ) {
+            prop_assert_eq!(classify(ident, &body), classify_grammar(ident, &body), "{:?} {:?}", ident, body);
+            // Truncated anywhere (on a char boundary).
+            let cut = (0..=cut.min(body.len())).rev().find(|&c| body.is_char_boundary(c)).unwrap_or(0);
+            let body = &body[..cut];
+            prop_assert_eq!(classify(ident, body), classify_grammar(ident, body), "{:?} {:?}", ident, body);
+        }
+    }
+
+    /// Every combination of a smaller set of the pieces (the proptest above samples them all).
+    #[test]
+    fn readers_are_the_grammar_on_a_grid() {
+        let users = ["root", "x from y", "a b", "", "port"];
+        let ips = ["1.2.3.4", "fe80::1%eth0", "::1:", "1.2.3", "abc"];
+        let ports = ["", " port 22", " port 65536", " port 000022", " port 22x", " port "];
+        let tails = [
+            "",
+            " ssh2",
+            " ssh2: RSA SHA256:x",
+            " ssh2: RSA",
+            " [preauth]",
+            "[preauth]",
+            ":11: Bye",
+            "x",
+            " x",
+        ];
+        for shape in SHAPES {
+            for w in WHO {
+                for u in users {
+                    for ip in ips {
+                        for port in ports {
+                            for tail in tails {
+                                let body = fill(shape, "password", w, u, ip, port, tail);
+                                assert_eq!(
+                                    classify("sshd", &body),
+                                    classify_grammar("sshd", &body),
+                                    "{body:?}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The readers do answer for the lines they are there for (else the property above
+    /// would hold trivially): real bodies from the corpus and the sample bundles.
+    #[test]
+    fn readers_answer_for_common_bodies() {
+        let common = [
+            ("sshd", "Failed password for invalid user webmaster from 173.234.31.186 port 38926 ssh2"),
+            ("sshd", "Failed password for root from 61.177.172.140 port 50127 ssh2"),
+            ("sshd", "Accepted publickey for deploy_bot from 192.0.2.10 port 41822 ssh2: RSA SHA256:3bD0n8yq"),
+            ("sshd", "Invalid user webmaster from 173.234.31.186"),
+            ("sshd", "Invalid user admin from 203.0.113.77 port 51544"),
+            ("sshd", "Connection closed by invalid user admin 203.0.113.77 port 51544 [preauth]"),
+            ("sshd", "Connection closed by 212.47.254.145 [preauth]"),
+            ("sshd", "Disconnected from user deploy_bot 192.0.2.10 port 41822"),
+            ("sshd", "Received disconnect from 139.59.209.18: 11: Bye Bye [preauth]"),
+            ("sshd", "Received disconnect from 198.51.100.23 port 50122:11: disconnected by user"),
+            ("sshd", "error: Received disconnect from 103.99.0.122: 14: No more user authentication methods available. [preauth]"),
+            ("sshd", "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=173.234.31.186  user=root"),
+            ("sshd", "pam_unix(sshd:session): session opened for user deploy_bot(uid=1002) by (uid=0)"),
+            ("CRON", "pam_unix(cron:session): session closed for user root"),
+            ("sudo", "pam_unix(sudo:session): session opened for user root(uid=0) by deploy_bot(uid=1002)"),
+            ("sshd(pam_unix)", "session opened for user test by (uid=508)"),
+            ("systemd-logind", "New session 4180 of user deploy_bot."),
+            ("sudo", "deploy_bot : TTY=pts/1 ; PWD=/home/deploy_bot ; USER=root ; COMMAND=/usr/bin/find / -name x"),
+            ("systemd-logind", "Removed session 4180."),
+            ("systemd-logind", "Session 4187 logged out. Waiting for processes to exit."),
+        ];
+        for (ident, body) in common {
+            let (name, module) = program(ident);
+            let read = read_common(name, module, family(name), body);
+            assert!(read.is_some(), "{ident}: {body}");
+            assert_eq!(read, classify_grammar(ident, body), "{ident}: {body}");
+        }
     }
 }

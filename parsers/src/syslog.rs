@@ -25,6 +25,11 @@
 //!             / "Debug"                                      ; macOS syslogd
 //! ```
 //!
+//! Every line goes through here, so the commonest shape (a BSD or ISO timestamp, one space, a
+//! host, a `name[pid]:` or `name:` tag) is read over bytes at fixed places first
+//! (`read_header`), and the grammar above reads everything else; both give the same header
+//! (`tests::read_header_is_the_grammar`, and `SyslogParser::grammar_only` for whole records).
+//!
 //! A first token is taken as the tag, not the host, when it is tag-shaped: `name[pid]:` or
 //! `name:` (`Jun 13 16:33:35 haproxy[73411]: …`, plaso's `Nov 18 08:30:20 kernel: …`). A
 //! colon-less tag after a host is accepted (`hostname log_tag this is debug`, rsyslog's
@@ -114,6 +119,8 @@ pub struct SyslogParser {
     /// The last record line was a kernel line (a header-less line after it may belong to an
     /// open OOM report).
     last_kernel: bool,
+    /// Read every line by the grammars alone (see [`SyslogParser::grammar_only`]).
+    grammar_only: bool,
 }
 
 impl LineParser for SyslogParser {
@@ -128,10 +135,10 @@ impl LineParser for SyslogParser {
             Some((end, next)) => (&text[..end], next.map(|n| &text[n..])),
             None => (text, None),
         };
-        match header(first) {
+        match self.header(first) {
             Some(h) => {
                 self.forward |= h.pri.is_some();
-                self.emit(line_no, h, sink, false);
+                self.emit(line_no, &h, sink, false);
             }
             None => {
                 self.flush_sudo(sink);
@@ -149,8 +156,8 @@ impl LineParser for SyslogParser {
                 Some((end, next)) => (&seg[..end], next.map(|n| &seg[n..])),
                 None => (seg, None),
             };
-            if let Some(h) = header(this) {
-                self.emit(line_no, h, sink, true);
+            if let Some(h) = self.header(this) {
+                self.emit(line_no, &h, sink, true);
             }
             tail = next;
         }
@@ -176,18 +183,34 @@ impl SyslogParser {
         SyslogParser { seen_record: true, ..SyslogParser::default() }
     }
 
+    /// A parser that reads every line by the grammars alone, without the byte-level readers
+    /// that answer for the commonest headers and authentication bodies first: the
+    /// specification those readers are tested against (its records are the same).
+    #[doc(hidden)]
+    pub fn grammar_only() -> Self {
+        SyslogParser { grammar_only: true, ..SyslogParser::default() }
+    }
+
+    /// The header of a line: by [`read_header`] when it can tell, else by the grammar.
+    fn header<'a>(&self, line: &'a str) -> Option<Header<'a>> {
+        if self.grammar_only {
+            return header(line);
+        }
+        read_header(line).or_else(|| header(line))
+    }
+
     /// Turns a header into a record and makes this line's decision (or, for a record
     /// embedded after the first one on the line, pushes it without counting the line).
-    fn emit<'a>(&mut self, line_no: u64, h: Header<'a>, sink: &mut Sink<'a>, embedded: bool) {
-        let ev = h.ident.and_then(|ident| classify_body(ident, h.body));
+    fn emit<'a>(&mut self, line_no: u64, h: &Header<'a>, sink: &mut Sink<'a>, embedded: bool) {
+        let ev = h.ident.and_then(|ident| classify_body(ident, h.body, self.grammar_only));
         if let Some(Body::Auth(ev)) = &ev {
-            if ev.kind == auth::SUDO_CONTINUED && self.join_sudo(&h, ev, sink, embedded) {
+            if ev.kind == auth::SUDO_CONTINUED && self.join_sudo(h, ev, sink, embedded) {
                 return;
             }
         }
         self.flush_sudo(sink);
         if !embedded {
-            if let Some((source, kind)) = quick_kind(&h, &ev) {
+            if let Some((source, kind)) = quick_kind(h, &ev) {
                 if sink.skims(source, kind) {
                     self.seen_record = true;
                     self.last_kernel = false;
@@ -256,12 +279,13 @@ enum Body<'a> {
     Repeated(i64, Option<&'a str>, Option<AuthEvent<'a>>),
 }
 
-fn classify_body<'a>(ident: &str, body: &'a str) -> Option<Body<'a>> {
+fn classify_body<'a>(ident: &str, body: &'a str, grammar_only: bool) -> Option<Body<'a>> {
+    let classify = if grammar_only { auth::classify_grammar } else { auth::classify };
     if let Some((count, inner)) = repeated(body) {
-        let ev = inner.and_then(|inner| auth::classify(ident, inner));
+        let ev = inner.and_then(|inner| classify(ident, inner));
         return Some(Body::Repeated(count, inner, ev));
     }
-    auth::classify(ident, body).map(Body::Auth)
+    classify(ident, body).map(Body::Auth)
 }
 
 /// The (source, kind) [`build`] gives a header and its classified body, when it is known
@@ -284,7 +308,8 @@ fn quick_kind(h: &Header<'_>, ev: &Option<Body<'_>>) -> Option<(&'static str, &'
 }
 
 /// The record for a header and its classified body.
-fn build<'a>(line_no: u64, h: Header<'a>, ev: Option<Body<'a>>) -> Record<'a> {
+#[inline]
+fn build<'a>(line_no: u64, h: &Header<'a>, ev: Option<Body<'a>>) -> Record<'a> {
     // Bodies without a tag may still be repeated-message lines.
     let ev = match ev {
         None if h.ident.is_none() => repeated(h.body).map(|(n, inner)| Body::Repeated(n, inner, None)),
@@ -295,57 +320,75 @@ fn build<'a>(line_no: u64, h: Header<'a>, ev: Option<Body<'a>>) -> Record<'a> {
         None => (None, h.level),
     };
     let header_fields = [
-        h.ident.map(|v| ("ident", FieldValue::Str(Cow::Borrowed(v)))),
-        pri_fac.map(|v| ("facility", FieldValue::Str(Cow::Borrowed(v)))),
-        pri_sev.map(|v| ("severity", FieldValue::Str(Cow::Borrowed(v)))),
-        h.procid.map(|v| ("procid", FieldValue::Str(Cow::Borrowed(v)))),
-        h.msgid.map(|v| ("msgid", FieldValue::Str(Cow::Borrowed(v)))),
-        h.sd.map(|v| ("structured_data", FieldValue::Str(Cow::Borrowed(v)))),
+        h.ident.map(|v| ("ident", v)),
+        pri_fac.map(|v| ("facility", v)),
+        pri_sev.map(|v| ("severity", v)),
+        h.procid.map(|v| ("procid", v)),
+        h.msgid.map(|v| ("msgid", v)),
+        h.sd.map(|v| ("structured_data", v)),
     ];
-    let extra = match &ev {
-        Some(Body::Auth(ev)) => ev.len(),
-        Some(Body::Repeated(_, inner, ev)) => {
-            1 + inner.is_some() as usize + ev.as_ref().map_or(0, |e| 1 + e.len())
-        }
-        None => 0,
-    };
-    let mut fields = Vec::with_capacity(header_fields.iter().flatten().count() + extra);
-    fields.extend(header_fields.into_iter().flatten());
+    let n_front = header_fields.iter().filter(|f| f.is_some()).count();
 
     let is_kernel = h.ident == Some("kernel");
-    let mut rec = Record::new(line_no, h.time, SOURCE_SYSLOG, MESSAGE, h.body);
-    if is_kernel {
-        rec.source = SOURCE_KERNEL;
-    }
-    rec.host = h.host.map(Cow::Borrowed);
-    rec.pid = h.pid;
-    match ev {
-        Some(Body::Auth(ev)) => {
-            rec.source = SOURCE_AUTH;
-            rec.kind = ev.kind;
-            rec.user = ev.user.map(Cow::Borrowed);
-            fields.extend(ev.into_fields());
-        }
+    let plain = if is_kernel { SOURCE_KERNEL } else { SOURCE_SYSLOG };
+    let (source, kind, user, fields) = match ev {
+        Some(Body::Auth(ev)) => (SOURCE_AUTH, ev.kind, ev.user, with_front(&header_fields, ev.into_vec())),
         Some(Body::Repeated(count, inner, ev)) => {
-            rec.kind = MESSAGE_REPEATED;
+            let own = 1 + inner.is_some() as usize + ev.as_ref().map_or(0, |e| 1 + e.len());
+            let mut fields = Vec::with_capacity(n_front + own);
             fields.push(("count", FieldValue::Int(count)));
             if let Some(inner) = inner {
                 fields.push(("repeated_message", FieldValue::Str(Cow::Borrowed(inner))));
             }
-            if let Some(ev) = ev {
-                rec.source = SOURCE_AUTH;
-                rec.user = ev.user.map(Cow::Borrowed);
-                fields.push(("repeated_kind", FieldValue::Str(Cow::Borrowed(ev.kind))));
-                fields.extend(ev.into_fields());
-            }
+            let (source, user) = match ev {
+                Some(ev) => {
+                    fields.push(("repeated_kind", FieldValue::Str(Cow::Borrowed(ev.kind))));
+                    let user = ev.user;
+                    fields.extend(ev.into_fields());
+                    (SOURCE_AUTH, user)
+                }
+                None => (plain, None),
+            };
+            (source, MESSAGE_REPEATED, user, with_front(&header_fields, fields))
         }
-        None => {}
-    }
-    rec.fields = fields;
+        None => (plain, MESSAGE, None, with_front(&header_fields, Vec::with_capacity(n_front))),
+    };
+    // Built at once, in place: a record is large, and every move of it is a copy.
+    let mut rec = Record {
+        line: line_no,
+        time: h.time,
+        source,
+        kind,
+        host: h.host.map(Cow::Borrowed),
+        process: None,
+        pm_id: None,
+        pid: h.pid,
+        user: user.map(Cow::Borrowed),
+        message: Cow::Borrowed(h.body),
+        fields,
+        continuation: Vec::new(),
+    };
     if rec.kind == MESSAGE && !is_kernel {
         messages::classify_non_auth(&mut rec, h.ident, h.body);
     }
     rec
+}
+
+/// The header's text fields (`front`, those that are there) followed by `fields`, in
+/// `fields`' own vector (a byte-level reader sized it with room for the `ident` field),
+/// holding exactly their number: records are kept.
+#[inline]
+fn with_front<'a>(
+    front: &[Option<(&'static str, &'a str)>; 6],
+    mut fields: Vec<(&'static str, FieldValue<'a>)>,
+) -> Vec<(&'static str, FieldValue<'a>)> {
+    for (at, &(key, value)) in front.iter().flatten().enumerate() {
+        fields.insert(at, (key, FieldValue::Str(Cow::Borrowed(value))));
+    }
+    if fields.capacity() > fields.len() {
+        fields.shrink_to_fit();
+    }
+    fields
 }
 
 /// The sudo-join key of a record: `Some` for sudo-family records.
@@ -480,6 +523,67 @@ fn header(line: &str) -> Option<Header<'_>> {
     Some(h)
 }
 
+/// The commonest header shapes, read at fixed places over bytes (every line goes through
+/// here) rather than by [`header`]'s grammar:
+///
+/// ```text
+/// read-header = (bsd_timestamp / iso_datetime) SP host 1*SP name ["[" 1*19DIGIT "]"] ":" (SP / EOL)
+/// host        = 1*(any char but SP, "[", ":")       ; not "---"…, not a ChromeOS severity
+/// ```
+///
+/// `Sep  7 14:18:32 web1 sshd[812]: Accepted …`, `2026-02-17T08:15:02.123456+00:00 web1 CRON[9]: …`.
+/// `None` for any other line (`<PRI>`, no host, a colon after the time, `[pid] <Level>`, …),
+/// which the grammar reads; where this answers, the grammar gives the same header.
+fn read_header(line: &str) -> Option<Header<'_>> {
+    let (rest, time, iso) = if line.as_bytes().first()?.is_ascii_digit() {
+        let (rest, (local, zone)) = iso_datetime(line).ok()?;
+        let time = match zone {
+            Some(offset_secs) => RawTime::Exact { local, offset_secs },
+            None => RawTime::Local { local, file_offset: None },
+        };
+        (rest, time, true)
+    } else {
+        let (rest, (month, day, time)) = bsd_timestamp(line).ok()?;
+        (rest, RawTime::NoYear { month, day, time }, false)
+    };
+    let rest = rest.strip_prefix(' ')?;
+    // Every cut below is at an ASCII byte (SP, `[`, `]`, `:`): a char boundary.
+    let host_end = rest.bytes().position(|c| matches!(c, b' ' | b'[' | b':'))?;
+    let host = &rest[..host_end];
+    if host_end == 0 || rest.as_bytes()[host_end] != b' ' || host.starts_with("---") {
+        return None;
+    }
+    if iso && chromeos_severity(host).is_some() {
+        return None;
+    }
+    let after = trim_spaces(&rest[host_end..]);
+    let b = after.as_bytes();
+    let name_end = b.iter().position(|&c| matches!(c, b' ' | b'[' | b':'))?;
+    if name_end == 0 || after.starts_with("---") || after.starts_with("last message repeated ") {
+        return None;
+    }
+    let (pid, colon) = if b[name_end] == b'[' {
+        let digits = b[name_end + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=19).contains(&digits) || b.get(name_end + 1 + digits) != Some(&b']') {
+            return None;
+        }
+        let pid =
+            b[name_end + 1..name_end + 1 + digits].iter().fold(0u64, |n, c| n * 10 + u64::from(c - b'0'));
+        (Some(pid), name_end + digits + 2)
+    } else {
+        (None, name_end)
+    };
+    if b.get(colon) != Some(&b':') || !matches!(b.get(colon + 1), None | Some(b' ')) {
+        return None;
+    }
+    let mut h = Header::new(time);
+    h.host = Some(host);
+    h.ident = Some(&after[..name_end]);
+    h.pid = pid;
+    h.body = trim_body(&after[colon + 1..]);
+    Some(h)
+}
+
 /// Host, tag and body after the timestamp.
 fn after_time(rest: &str, time: RawTime, iso: bool) -> Header<'_> {
     let mut h = Header::new(time);
@@ -523,7 +627,17 @@ fn split_token(s: &str) -> (&str, &str) {
 
 /// Leading spaces (rsyslog keeps the space after the colon), trailing whitespace.
 fn trim_body(s: &str) -> &str {
-    s.trim_start_matches(' ').trim_end()
+    let s = trim_spaces(s);
+    // Most bodies end in a printable ASCII byte: nothing to trim, no char to decode.
+    match s.as_bytes().last() {
+        Some(&c) if c.is_ascii_graphic() => s,
+        _ => s.trim_end(),
+    }
+}
+
+/// `s` without its leading spaces (ASCII bytes: the cut is a char boundary).
+fn trim_spaces(s: &str) -> &str {
+    &s[s.bytes().take_while(|&c| c == b' ').count()..]
 }
 
 /// A token that can only be a tag: `name[pid]:` or `name:`.
@@ -835,6 +949,163 @@ mod tests {
             let want =
                 simple_tag_combinators(&text).ok().map(|(rest, t)| (rest, t.name, t.pid, t.level, t.colon));
             prop_assert_eq!(got, want);
+        }
+    }
+
+    /// Syslog lines built from the pieces of headers (timestamps, spacing, hosts, tags) and
+    /// bodies (sshd, PAM, sudo, kernel, repeated messages), with the odd values that send a
+    /// line down another path of the grammar.
+    fn syslog_line() -> impl Strategy<Value = String> {
+        let time = prop::sample::select(vec![
+            "Dec 10 06:55:46",
+            "Feb  7 01:02:03",
+            "Feb 7 01:02:03",
+            "Mar 23 23:01:18.123",
+            "Dec 10 06:55:46:",
+            "Feb 29 01:15:43",
+            "Dec 32 06:55:46",
+            "MMM 22 07:54:32",
+            "2026-02-16T14:30:00.000000+01:00",
+            "2026-02-16T14:30:00Z",
+            "2026-02-16T14:30:00",
+            "2019-06-07 12:34:56+0400",
+            "2026-02-30T00:00:00",
+            "2026-02-16T14:30:00.1234567890-05",
+            "<38>Dec 10 06:55:46",
+            "<13>1 2026-02-16T14:30:00Z",
+            "2026-02-16T14:30:60",
+            "",
+        ]);
+        let sep = prop::sample::select(vec![" ", " ", " ", "  ", "", "\t"]);
+        let host = prop::sample::select(vec![
+            "LabSZ",
+            "projectium",
+            "web-1.example.com",
+            "INFO",
+            "ERR",
+            "---",
+            "host[1]",
+            "h:x",
+            "é",
+            "",
+            "kernel:",
+            "sshd[1]:",
+            "-",
+        ]);
+        let tag = prop::sample::select(vec![
+            "sshd[24200]:",
+            "sshd:",
+            "CRON[1]:",
+            "sudo:",
+            "su:",
+            "kernel:",
+            "systemd-logind[612]:",
+            "systemd[1]:",
+            "sshd[99999999999999999999]:",
+            "sshd[1234567890123456789]:",
+            "sshd[12]",
+            "sshd[x]:",
+            "sshd[]:",
+            "sshd[1] <Notice>:",
+            "sshd[1]:x",
+            "sshd(pam_unix)[5]:",
+            "-- root[2421]:",
+            "syslogd 1.4.1:",
+            "last message repeated 2 times",
+            "--- last message repeated 1 time ---",
+            "log_tag",
+            "é[3]:",
+            ":",
+            "[1]:",
+        ]);
+        let body = prop::sample::select(vec![
+            "Failed password for invalid user admin from 173.234.31.186 port 38926 ssh2",
+            "Accepted publickey for deploy_bot from 192.0.2.10 port 41822 ssh2: RSA SHA256:3bD0n8yq",
+            "Invalid user webmaster from 173.234.31.186",
+            "Connection closed by authenticating user root 61.177.172.140 port 50127 [preauth]",
+            "Received disconnect from 139.59.209.18: 11: Bye Bye [preauth]",
+            "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4  user=root",
+            "pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)",
+            "pam_unix(sudo:session): session closed for user root",
+            "session opened for user test by (uid=508)",
+            "deploy_bot : TTY=pts/1 ; PWD=/home/deploy_bot ; USER=root ; COMMAND=/usr/bin/find /var -name x",
+            "deploy_bot : (command continued) -exec rm -rf {} ;",
+            "(root) CMD (cd / && run-parts --report /etc/cron.hourly)",
+            "New session 4180 of user deploy_bot.",
+            "Out of memory: Killed process 2092 (node) total-vm:2546008kB, anon-rss:1665620kB",
+            "[997.390602] sda2: rw=0, want=65, limit=2",
+            "message repeated 3 times: [ Failed password for root from 1.2.3.4 port 22 ssh2]",
+            "write error: No space left on device",
+            "Started Session 1 of user root.",
+            "reverse mapping checking getaddrinfo for x [1.2.3.4] failed - POSSIBLE BREAK-IN ATTEMPT!",
+            "  trailing spaces and a tab\t",
+            "é \u{a0}",
+            "",
+        ]);
+        (time, sep.clone(), host, sep.clone(), tag, sep, body)
+            .prop_map(|(t, s1, h, s2, tag, s3, b)| format!("{t}{s1}{h}{s2}{tag}{s3}{b}"))
+    }
+
+    /// Everything a parser's sinks hold, plain and skimming every auth kind and plain
+    /// messages, as text.
+    fn parsed(mut parser: SyslogParser, mut skimming: SyslogParser, text: &str) -> String {
+        let plain = crate::parse_text(&mut parser, text);
+        let kinds: Vec<(&'static str, &'static str)> =
+            auth::KINDS.iter().map(|(k, _)| (SOURCE_AUTH, *k)).chain([(SOURCE_SYSLOG, MESSAGE)]).collect();
+        let mut skimmed = Sink::skimming(kinds.into());
+        for (i, line) in crate::split_lines(text).enumerate() {
+            skimming.parse_line(i as u64 + 1, line, &mut skimmed);
+        }
+        skimming.finish(&mut skimmed);
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            plain.records,
+            plain.unparsed,
+            plain.counts,
+            plain.carried_continuation,
+            skimmed.records,
+            skimmed.glimpses,
+            skimmed.counts
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(10000))]
+
+        #[test]
+        fn read_header_is_the_grammar(line in syslog_line(), cut in 0usize..200) {
+            for line in [line.as_str(), &line[..(0..=cut.min(line.len())).rev().find(|&c| line.is_char_boundary(c)).unwrap_or(0)]] {
+                if let Some(h) = read_header(line) {
+                    prop_assert_eq!(Some(h), header(line), "{:?}", line);
+                }
+            }
+        }
+
+        #[test]
+        fn parser_is_the_grammar_only_parser(lines in proptest::collection::vec(syslog_line(), 1..6)) {
+            let text = lines.join("\n");
+            prop_assert_eq!(
+                parsed(SyslogParser::default(), SyslogParser::default(), &text),
+                parsed(SyslogParser::grammar_only(), SyslogParser::grammar_only(), &text),
+                "{:?}", text
+            );
+        }
+    }
+
+    /// The header reader answers for the common shapes (else the property above would hold
+    /// trivially), as the grammar does.
+    #[test]
+    fn read_header_answers_for_common_lines() {
+        for line in [
+            "Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186",
+            "Feb  7 01:02:03 projectium sudo: deploy_bot : TTY=pts/1 ; COMMAND=/bin/true",
+            "2026-02-16T14:30:00.000000+01:00 projectium sshd[21966]: Failed password for root",
+            "2026-02-16T14:30:00 host kernel: [1.0] x",
+            "Sep  7 14:18:32 VM-12-2-centos kernel:",
+        ] {
+            let h = read_header(line);
+            assert!(h.is_some(), "{line}");
+            assert_eq!(h, header(line), "{line}");
         }
     }
 

@@ -72,12 +72,12 @@ pub fn time(input: &str) -> IResult<&str, NaiveTime> {
 
 /// Nanoseconds of a fraction's digits (`"5"` → 500 ms); digits past the ninth are dropped.
 fn fraction_nanos(digits: &[u8]) -> u32 {
-    let mut nanos = 0u32;
-    for i in 0..9 {
-        let d = digits.get(i).map(|b| u32::from(b - b'0')).unwrap_or(0);
-        nanos = nanos * 10 + d;
-    }
-    nanos
+    // 10^(9 - n) for n digits read.
+    const SCALE: [u32; 10] =
+        [1_000_000_000, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+    let n = digits.len().min(9);
+    let value = digits[..n].iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+    value * SCALE[n]
 }
 
 /// A zone designator: `Z` → 0, `±HH`, `±HHMM`, `±HH:MM` → seconds east of UTC.
@@ -91,10 +91,12 @@ pub fn zone(input: &str) -> IResult<&str, i32> {
     };
     let Some(h) = digits_at(b, 1, 2) else { return reject(input, nom::error::ErrorKind::Digit) };
     // Minutes: `MM` or `:MM`; a `:` without two digits after it is not part of the zone.
-    let (m, end) = match (digits_at(b, 3, 2), b.get(3), digits_at(b, 4, 2)) {
-        (Some(m), _, _) => (m, 5),
-        (None, Some(b':'), Some(m)) => (m, 6),
-        _ => (0, 3),
+    let (m, end) = match digits_at(b, 3, 2) {
+        Some(m) => (m, 5),
+        None => match (b.get(3), digits_at(b, 4, 2)) {
+            (Some(b':'), Some(m)) => (m, 6),
+            _ => (0, 3),
+        },
     };
     if h > 23 || m > 59 {
         return reject(input, nom::error::ErrorKind::Verify);
@@ -105,6 +107,9 @@ pub fn zone(input: &str) -> IResult<&str, i32> {
 /// An ISO-8601 / RFC3339 date-time with `T` or a space, an optional fraction and an
 /// optional zone. Returns the wall-clock time and the offset if one was written.
 pub fn iso_datetime(input: &str) -> IResult<&str, (NaiveDateTime, Option<i32>)> {
+    if let Some(read) = iso_fixed(input) {
+        return Ok(read);
+    }
     let (rest, d) = date(input)?;
     if !matches!(rest.as_bytes().first(), Some(b'T' | b' ')) {
         return reject(rest, nom::error::ErrorKind::OneOf);
@@ -115,6 +120,47 @@ pub fn iso_datetime(input: &str) -> IResult<&str, (NaiveDateTime, Option<i32>)> 
         Err(_) => (rest, None),
     };
     Ok((rest, (d.and_time(t), z)))
+}
+
+/// `YYYY-MM-DD ("T" / SP) HH:MM:SS [fraction] [zone]` read in one go at fixed offsets, as
+/// [`iso_datetime`] reads it: most ISO stamps (a syslog line's, every line). `None` for
+/// anything else (a leap second, a value out of range, another shape), which the general
+/// path then reads or rejects.
+fn iso_fixed(input: &str) -> Option<(&str, (NaiveDateTime, Option<i32>))> {
+    let b = input.as_bytes();
+    let shaped = b.len() >= 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b' ')
+        && b[13] == b':'
+        && b[16] == b':';
+    if !shaped {
+        return None;
+    }
+    let two = |at: usize| {
+        let (hi, lo) = (b[at].wrapping_sub(b'0'), b[at + 1].wrapping_sub(b'0'));
+        (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
+    };
+    let date = NaiveDate::from_ymd_opt((two(0)? * 100 + two(2)?) as i32, two(5)?, two(8)?)?;
+    let (h, m, s) = (two(11)?, two(14)?, two(17)?);
+    let (mut end, mut nanos) = (19, 0);
+    if matches!(b.get(19), Some(b'.' | b',')) {
+        let digits = b[20..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 {
+            nanos = fraction_nanos(&b[20..20 + digits]);
+            end = 20 + digits;
+        }
+    }
+    if s == 60 {
+        return None;
+    }
+    let local = date.and_time(NaiveTime::from_hms_nano_opt(h, m, s, nanos)?);
+    // ASCII up to `end`: a char boundary.
+    let rest = &input[end..];
+    Some(match zone(rest) {
+        Ok((after, z)) => (after, (local, Some(z))),
+        Err(_) => (rest, (local, None)),
+    })
 }
 
 /// A three-letter English month abbreviation (any case) → 1..=12.
@@ -141,12 +187,12 @@ pub fn bsd_timestamp(input: &str) -> IResult<&str, (u32, u32, NaiveTime)> {
         return reject(rest, nom::error::ErrorKind::Char);
     }
     // `" " DIGIT` (space-padded), `2DIGIT`, or `DIGIT`, then a space.
-    let (day, after_day) = match (b.get(1), digits_at(b, 1, 2), digits_at(b, 1, 1), digits_at(b, 2, 1)) {
-        (Some(b' '), _, _, Some(d)) => (d, 3),
-        (_, Some(d), _, _) => (d, 3),
-        (_, None, Some(d), _) => (d, 2),
-        _ => return reject(input, nom::error::ErrorKind::Digit),
+    let day = if b.get(1) == Some(&b' ') {
+        digits_at(b, 2, 1).map(|d| (d, 3))
+    } else {
+        digits_at(b, 1, 2).map(|d| (d, 3)).or_else(|| digits_at(b, 1, 1).map(|d| (d, 2)))
     };
+    let Some((day, after_day)) = day else { return reject(input, nom::error::ErrorKind::Digit) };
     if b.get(after_day) != Some(&b' ') {
         return reject(input, nom::error::ErrorKind::Char);
     }
