@@ -453,6 +453,7 @@ pub trait LineParser {
 /// in windows and calls [`LineParser::parse_line`] itself.
 pub fn parse_text<'a, P: LineParser + ?Sized>(parser: &mut P, text: &'a str) -> Sink<'a> {
     let mut sink = Sink::new();
+    sink.records.reserve(text.len() / 160);
     for (i, line) in split_lines(text).enumerate() {
         parser.parse_line(i as u64 + 1, line, &mut sink);
     }
@@ -487,13 +488,40 @@ pub fn parse_in_two<'a, P: LineParser + ?Sized>(
 /// after a final newline.
 pub fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     let body = text.strip_suffix('\n').unwrap_or(text);
-    let empty = text.is_empty();
-    body.split('\n').filter(move |_| !empty).map(|l| l.strip_suffix('\r').unwrap_or(l))
+    // Line ends found by memchr's vectorised search (`str::split` costs more per line).
+    let mut ends = memchr::memchr_iter(b'\n', body.as_bytes());
+    let (mut start, mut done) = (0, text.is_empty());
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let end = ends.next().unwrap_or_else(|| {
+            done = true;
+            body.len()
+        });
+        // `\n` is ASCII: `start` and `end` are char boundaries.
+        let line = &body[start..end];
+        start = end + 1;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn split_lines_is_split_on_line_feeds(text in "[a\r\n\u{e9}]{0,24}") {
+            let body = text.strip_suffix('\n').unwrap_or(&text);
+            let expected: Vec<&str> = if text.is_empty() {
+                Vec::new()
+            } else {
+                body.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect()
+            };
+            proptest::prop_assert_eq!(split_lines(&text).collect::<Vec<_>>(), expected);
+        }
+    }
 
     #[test]
     fn split_lines_counts_physical_lines() {
