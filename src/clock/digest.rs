@@ -9,8 +9,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{Duration, NaiveDateTime, Timelike};
 use postmortem_parsers::RawTime;
+
+use super::order::{utc_of, DayCache};
 
 /// Physical lines a resolution stands for: one line, or a run of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,18 +105,17 @@ pub struct TimeDigest {
     /// The group of the last record observed, not yet in `groups`: consecutive records
     /// nearly always share their hour, so most records touch no map.
     current: Option<(Key, Group)>,
+    days: DayCache,
 }
 
 /// The written time as a comparable wall-clock value within its group (UTC for exact ones;
 /// year-less ones in leap year 2000 so that 29 February exists).
-fn order(raw: &RawTime) -> Option<NaiveDateTime> {
+fn order(raw: &RawTime, days: &mut DayCache) -> Option<NaiveDateTime> {
     match *raw {
         RawTime::None => None,
-        RawTime::Exact { local, offset_secs } => Some(local - Duration::seconds(offset_secs.into())),
+        RawTime::Exact { local, offset_secs } => Some(utc_of(local, offset_secs)),
         RawTime::Local { local, .. } => Some(local),
-        RawTime::NoYear { month, day, time } => {
-            NaiveDate::from_ymd_opt(2000, month, day).map(|d| d.and_time(time))
-        }
+        RawTime::NoYear { month, day, time } => days.date(2000, month, day).map(|d| d.and_time(time)),
     }
 }
 
@@ -123,7 +124,7 @@ impl TimeDigest {
     /// `boot` its time since boot and boot id when it has them. Undated times are not
     /// folded: they have no place in a span.
     pub fn observe(&mut self, raw: RawTime, line: u64, shift: i32, boot: Option<(i64, Option<&str>)>) {
-        let Some(at) = order(&raw) else { return };
+        let Some(at) = order(&raw, &mut self.days) else { return };
         let key = match raw {
             RawTime::None => return,
             RawTime::Exact { .. } => Key::Exact,
@@ -163,7 +164,8 @@ impl TimeDigest {
             let stamp = || BootStamp { raw, monotonic_us, boot_id: boot_id.map(str::to_string), line };
             match group.boot_stamps.iter_mut().find(|s| s.boot_id.as_deref() == boot_id) {
                 Some(s) => {
-                    let known = order(&s.raw).map(|t| t - Duration::microseconds(s.monotonic_us));
+                    let known = order(&s.raw, &mut DayCache::default())
+                        .map(|t| t - Duration::microseconds(s.monotonic_us));
                     if known.is_none_or(|k| boot_at < k) {
                         *s = stamp();
                     }

@@ -58,17 +58,45 @@ pub struct OrderCheck {
     furthest: Option<(NaiveDateTime, u64)>,
     /// How late the latest record came, when one came late.
     late: Option<Duration>,
+    days: DayCache,
 }
 
 /// The comparable value of a time as written within its way; year-less times in leap years
 /// four years apart per year shift (so 29 February exists and a later shift stays later).
-fn value(raw: &RawTime, shift: i32) -> Option<NaiveDateTime> {
+fn value(raw: &RawTime, shift: i32, days: &mut DayCache) -> Option<NaiveDateTime> {
     match *raw {
         RawTime::None => None,
-        RawTime::Exact { local, offset_secs } => Some(local - Duration::seconds(offset_secs.into())),
+        RawTime::Exact { local, offset_secs } => Some(utc_of(local, offset_secs)),
         RawTime::Local { local, .. } => Some(local),
         RawTime::NoYear { month, day, time } => {
-            NaiveDate::from_ymd_opt(2000 + 4 * shift.clamp(0, 20), month, day).map(|d| d.and_time(time))
+            days.date(2000 + 4 * shift.clamp(0, 20), month, day).map(|d| d.and_time(time))
+        }
+    }
+}
+
+/// The UTC wall time of `local` written at `offset_secs` east of UTC.
+pub(super) fn utc_of(local: NaiveDateTime, offset_secs: i32) -> NaiveDateTime {
+    if offset_secs == 0 {
+        return local; // the usual case: no date arithmetic
+    }
+    local - Duration::seconds(offset_secs.into())
+}
+
+/// The last calendar day looked up: consecutive records nearly always share their day, and
+/// checking a date is dearer than comparing three numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(super) struct DayCache(Option<((i32, u32, u32), Option<NaiveDate>)>);
+
+impl DayCache {
+    /// `NaiveDate::from_ymd_opt(year, month, day)`, remembered.
+    pub(super) fn date(&mut self, year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+        match self.0 {
+            Some((key, date)) if key == (year, month, day) => date,
+            _ => {
+                let date = NaiveDate::from_ymd_opt(year, month, day);
+                self.0 = Some(((year, month, day), date));
+                date
+            }
         }
     }
 }
@@ -107,12 +135,12 @@ impl OrderCheck {
                     Some(chrono::DateTime::UNIX_EPOCH.naive_utc() + Duration::microseconds(us)),
                 )
             }
-            RawTime::Exact { .. } => (Way::Exact, value(&time, shift)),
+            RawTime::Exact { .. } => (Way::Exact, value(&time, shift, &mut self.days)),
             RawTime::Local { file_offset: Some(fo), .. } => {
-                (Way::Banner(fo.offset_secs), value(&time, shift))
+                (Way::Banner(fo.offset_secs), value(&time, shift, &mut self.days))
             }
-            RawTime::Local { file_offset: None, .. } => (Way::Zoned, value(&time, shift)),
-            RawTime::NoYear { .. } => (Way::NoYear, value(&time, shift)),
+            RawTime::Local { file_offset: None, .. } => (Way::Zoned, value(&time, shift, &mut self.days)),
+            RawTime::NoYear { .. } => (Way::NoYear, value(&time, shift, &mut self.days)),
         };
         let Some(at) = at else {
             self.mixed = true;
@@ -155,6 +183,24 @@ mod tests {
     use super::*;
     use chrono::NaiveTime;
     use postmortem_parsers::FileOffset;
+
+    proptest::proptest! {
+        #[test]
+        fn remembered_days_and_utc_are_chronos(
+            days in proptest::collection::vec((1996i32..2004, 0u32..14, 0u32..33), 1..40),
+            secs in -100_000_000i64..100_000_000,
+            offset in -50_400i32..50_400,
+        ) {
+            let mut cache = DayCache::default();
+            for (y, m, d) in days {
+                proptest::prop_assert_eq!(cache.date(y, m, d), NaiveDate::from_ymd_opt(y, m, d));
+                proptest::prop_assert_eq!(cache.date(y, m, d), NaiveDate::from_ymd_opt(y, m, d), "remembered");
+            }
+            let local = chrono::DateTime::from_timestamp(secs, 0).unwrap().naive_utc();
+            proptest::prop_assert_eq!(utc_of(local, offset), local - Duration::seconds(offset.into()));
+            proptest::prop_assert_eq!(utc_of(local, 0), local);
+        }
+    }
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").unwrap()
