@@ -2,7 +2,7 @@
 # End-to-end comparison on one bundle, in one run (ratios are what count: these machines are
 # noisy). Prints a Markdown table: wall time, peak RSS and MB/s of input for `wc -l`,
 # `rg -c ''`, SHA-256 of every file, lnav (syslog files only, as the issue asks), `postmortem inputs`, `postmortem
-# analyze` and `postmortem timeline --format jsonl`.
+# analyze` (text and HTML), `postmortem timeline --format jsonl` and `postmortem analyze --out`.
 #
 #   cargo build --release --no-default-features
 #   cargo run --release -p postmortem-corpus -- big --size 1GiB --seed 7 --out /tmp/big1g
@@ -47,4 +47,8 @@ fi
 measure "postmortem inputs (auth.log files)" "$syslog_bytes" "$bin" inputs $syslog
 measure "postmortem inputs" "$bytes" "$bin" inputs "$bundle"
 measure "postmortem analyze" "$bytes" "$bin" analyze "$bundle"
+measure "postmortem analyze --format html" "$bytes" "$bin" analyze "$bundle" --format html
 measure "postmortem timeline --format jsonl" "$bytes" "$bin" timeline "$bundle" --format jsonl
+out=$(mktemp -d)
+measure "postmortem analyze --out (every report and timeline file)" "$bytes" "$bin" analyze "$bundle" --out "$out/out"
+rm -rf "$out"
