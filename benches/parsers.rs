@@ -1,7 +1,8 @@
 //! Parser throughput (MB/s) on realistic lines, and the whole pipeline on the sample bundle.
 //!
 //! `cargo bench --bench parsers`. Each parser is fed ~4 MB of lines taken from the shipped
-//! sample bundles (repeated), one core, through `LineParser` exactly as the loader feeds it.
+//! sample bundles (repeated), one core, through `LineParser` exactly as the loader feeds it;
+//! `journal-big` is ~4 MB of a large server's journal made like the corpus generator's.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -54,8 +55,9 @@ fn parsers(c: &mut Criterion) {
         ),
     ];
     let mut group = c.benchmark_group("parse");
-    for (name, format, rel) in cases {
-        let text = repeated(rel, 4 << 20);
+    let big_journal = ("journal-big", Format::Journal, "commands/journalctl.txt", big_journal(4 << 20));
+    let cases = cases.into_iter().map(|(name, format, rel)| (name, format, rel, repeated(rel, 4 << 20)));
+    for (name, format, rel, text) in cases.chain([big_journal]) {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| {
             b.iter(|| {
@@ -90,6 +92,65 @@ fn parsers(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// About `size` bytes of a large server's `journalctl -o short-iso` output, as the corpus
+/// generator writes it for `postmortem-corpus big` (`big_journal` in corpus/src/lib.rs): a
+/// line every few seconds, a third of them firewall blocks, then SYN-flood warnings, cron
+/// sessions and sysstat's systemd units, all in one host's short-iso lines.
+fn big_journal(size: usize) -> String {
+    use std::fmt::Write;
+    let mut text = String::with_capacity(size + 512);
+    text.push_str(
+        "-- Journal begins at Mon 2026-02-02 14:00:00 CET, ends at Mon 2026-03-02 15:00:00 CET. --\n",
+    );
+    let start =
+        chrono::NaiveDate::from_ymd_opt(2026, 2, 2).and_then(|d| d.and_hms_opt(14, 0, 0)).expect("date");
+    // A fixed linear congruential sequence: the same text on every run.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = |n: u64| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % n
+    };
+    let (mut secs, mut pid) = (0i64, 40_000u64);
+    while text.len() < size {
+        secs += 1 + next(4) as i64;
+        let stamp = (start + chrono::Duration::seconds(secs)).format("%Y-%m-%dT%H:%M:%S+0100");
+        let head = format!("{stamp} projectium");
+        let _ = match next(6) {
+            0 | 1 => writeln!(
+                text,
+                "{head} kernel: [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:3a:91:7c:fe:54:00:3a:91:7c:08:00 SRC={}.{}.{}.{} DST=192.0.2.44 LEN=44 TOS=0x00 PREC=0x00 TTL=242 ID=54321 PROTO=TCP SPT={} DPT={} WINDOW=1024 RES=0x00 SYN URGP=0",
+                23 + next(198),
+                next(256),
+                next(256),
+                1 + next(254),
+                1024 + next(63_977),
+                [22, 23, 445, 3389, 5432, 6379, 8080][next(7) as usize],
+            ),
+            2 => writeln!(
+                text,
+                "{head} kernel: TCP: request_sock_TCP: Possible SYN flooding on port 443. Sending cookies.  Check SNMP counters."
+            ),
+            3 => {
+                pid += 1 + next(9);
+                writeln!(
+                    text,
+                    "{head} CRON[{pid}]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)"
+                )
+            }
+            4 => writeln!(
+                text,
+                "{head} systemd[1]: Starting sysstat-collect.service - system activity accounting tool...\n\
+                 {head} systemd[1]: sysstat-collect.service: Deactivated successfully."
+            ),
+            _ => writeln!(
+                text,
+                "{head} systemd[1]: Finished sysstat-collect.service - system activity accounting tool."
+            ),
+        };
+    }
+    text
 }
 
 /// Real sshd brute-force noise (loghub's OpenSSH sample, next to the repository).

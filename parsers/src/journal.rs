@@ -57,10 +57,15 @@
 //! length is reached, counting each U+FFFD as one raw byte (the usual invalid byte).
 //!
 //! Not supported: `-o verbose`, `-o cat`, `json-pretty`, `json-sse`/`json-seq`.
+//!
+//! Speed: the plain lines of the `short*` modes (`stamp SP host SP ident[pid]: msg`, most of
+//! any journal) are read by a byte-level reader of that shape, the grammar above deciding
+//! every other line; each identifier's classifiers are chosen once. Property tests check both
+//! against what they shortcut (the grammar; every message through every classifier).
 
 use std::borrow::Cow;
 
-use chrono::{DateTime, NaiveDateTime, Timelike};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use nom::{
     bytes::complete::{take_while, take_while1},
     character::complete::{char, digit1},
@@ -69,11 +74,12 @@ use nom::{
 };
 
 use crate::ansi::strip as strip_ansi;
+use crate::auth;
 use crate::kernel::{self, OomAssembler};
-use crate::messages::classify_into;
+use crate::messages::{classify_into, classify_non_auth};
 use crate::record::{FieldValue, LineParser, RawTime, Record, Sink};
 use crate::scan;
-use crate::systemd::is_unit;
+use crate::systemd::{self, is_unit};
 use crate::timefmt::{bsd_timestamp, date, iso_datetime, month_abbrev, time};
 
 /// `message`: a journal entry with no more specific meaning.
@@ -121,6 +127,10 @@ pub struct JournalParser {
     export: Option<ExportEntry>,
     /// Folds kernel OOM reports into one event per kill.
     oom: OomAssembler,
+    /// How each identifier's messages are classified.
+    routes: Routes,
+    /// The date of the last short-iso stamp.
+    dates: DateMemo,
 }
 
 /// An export entry being read (owned: it may span windows).
@@ -191,6 +201,15 @@ impl LineParser for JournalParser {
         if self.export.is_some() && self.export_line(text, sink) {
             return;
         }
+        // A line starting with a letter or digit is none of the shapes tested below before
+        // the text header (blank, special, JSON, indented): the plain syslog-type lines of
+        // `short*` modes are read at once.
+        if text.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+            if let Some(h) = short_header(text, &mut self.dates) {
+                self.text_line(line_no, h, sink);
+                return;
+            }
+        }
         if scan::is_blank(text) {
             sink.structural();
             return;
@@ -224,11 +243,7 @@ impl LineParser for JournalParser {
             return;
         }
         match header(text) {
-            Some(Ok(h)) => {
-                let rec = self.text_record(line_no, h);
-                self.mark_record();
-                self.emit(rec, sink, false);
-            }
+            Some(Ok(h)) => self.text_line(line_no, h, sink),
             Some(Err(reason)) => sink.unparsed(line_no, reason),
             None => {
                 if let Some(kind) = export_start(text, self.export_mode) {
@@ -389,16 +404,34 @@ impl JournalParser {
         rec.into_owned()
     }
 
-    /// The record of a text line.
-    fn text_record<'a>(&mut self, line_no: u64, h: TextHeader<'a>) -> Record<'a> {
+    /// Builds the record of a text line and makes the line's decision. The identifier's
+    /// route decides which classifiers read the message (see [`Route`]); the result is what
+    /// [`classify_into`] gives (`tests::routed_records_are_the_classifiers`).
+    fn text_line<'a>(&mut self, line_no: u64, h: TextHeader<'a>, sink: &mut Sink<'a>) {
         self.msg_col = h.body_col;
-        let mut rec = Record::new(line_no, h.time, SOURCE_JOURNAL, MESSAGE, h.body);
-        rec.host = Some(Cow::Borrowed(h.host));
-        rec.pid = h.pid;
-        let unit = h
-            .ident
-            .filter(|i| is_unit(i))
-            .or_else(|| (h.ident == Some("systemd")).then(|| unit_prefix(h.body)).flatten());
+        self.mark_record();
+        let route = h.ident.map(|i| self.routes.get(i));
+        let kernel = route.is_some_and(|r| r.kernel);
+        let unit = match (h.ident, route) {
+            (Some(ident), Some(r)) if r.unit => Some(ident),
+            (_, Some(r)) if r.systemd_pid1 => unit_prefix(h.body),
+            _ => None,
+        };
+        let mut rec = Record {
+            line: line_no,
+            time: h.time,
+            source: if kernel { SOURCE_KERNEL } else { SOURCE_JOURNAL },
+            kind: MESSAGE,
+            host: Some(Cow::Borrowed(h.host)),
+            process: None,
+            pm_id: None,
+            pid: h.pid,
+            user: None,
+            message: Cow::Borrowed(h.body),
+            // Room for the header fields and a classifier's few: one allocation per record.
+            fields: Vec::with_capacity(TEXT_FIELDS),
+            continuation: Vec::new(),
+        };
         // Pushed one by one (not an array of options flattened): every text line comes here.
         let fields = &mut rec.fields;
         if let Some(v) = h.ident {
@@ -423,13 +456,103 @@ impl JournalParser {
                 None => ("blob_size", FieldValue::from(size)),
             });
         }
-        if h.ident == Some("kernel") {
-            rec.source = SOURCE_KERNEL;
+        match (route, unit) {
+            (Some(r), _) if r.kernel => {}
+            (Some(r), _) if r.auth.may_classify(h.body) => classify_into(&mut rec, h.ident, h.body),
+            (Some(r), Some(unit)) if r.systemd_pid1 => {
+                // `UNIT: what` from systemd: `systemd::classify` would find the same prefix and
+                // read the rest with `unit_message` (no lifecycle or shutdown message starts
+                // with a unit and `": "`); otherwise as `classify_non_auth`.
+                match systemd::unit_message(unit, &h.body[unit.len() + 2..]) {
+                    Some(ev) => systemd::apply(&mut rec, ev),
+                    None if kernel::has_no_space(h.body) => rec.kind = kernel::NO_SPACE,
+                    None => {}
+                }
+            }
+            (Some(_), _) => classify_non_auth(&mut rec, h.ident, h.body),
+            (None, _) => classify_into(&mut rec, h.ident, h.body),
         }
-        if rec.source != SOURCE_KERNEL {
-            classify_into(&mut rec, h.ident, h.body);
+        self.emit(rec, sink, false);
+    }
+}
+
+/// Fields a text record has room for before it grows (header fields and a classifier's).
+const TEXT_FIELDS: usize = 4;
+
+/// How the messages of one identifier are classified: decided once per identifier (a
+/// journal has few), then looked up for every line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Route {
+    /// `kernel`: the OOM assembler reads the message (no other classifier).
+    kernel: bool,
+    /// The identifier is itself a unit name (`with-unit` output: `pm2-root.service[5555]`).
+    unit: bool,
+    /// `systemd` (PID 1 or a user manager): the message may start with `UNIT: `.
+    systemd_pid1: bool,
+    /// Which messages [`crate::auth::classify`] may read.
+    auth: AuthRoute,
+}
+
+/// Which messages of an identifier [`crate::auth::classify`] may classify.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AuthRoute {
+    /// Any message: an authentication program (sshd, sudo, `x(pam_unix)`, …, see
+    /// [`crate::auth::is_auth_ident`]), or one whose own lines auth reads (cron, logind).
+    Any,
+    /// Only a PAM line (`pam_…(service:type): …`, after spaces or tabs): every other program.
+    PamLine,
+}
+
+impl AuthRoute {
+    /// Whether [`crate::auth::classify`] may return an event for `body` (when false it
+    /// returns `None`: the classification skips it).
+    fn may_classify(self, body: &str) -> bool {
+        match self {
+            AuthRoute::Any => true,
+            AuthRoute::PamLine => body.trim_start_matches([' ', '\t']).starts_with("pam_"),
         }
-        rec
+    }
+}
+
+impl Route {
+    /// The route of `ident`'s messages.
+    fn of(ident: &str) -> Route {
+        // cron and logind are not authentication programs, but auth reads some of their
+        // lines (sessions, commands): every name that mentions them, in any case, goes to auth.
+        let mentions =
+            |word: &[u8]| ident.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word));
+        let auth_reads = auth::is_auth_ident(ident) || mentions(b"cron") || mentions(b"logind");
+        Route {
+            kernel: ident == "kernel",
+            unit: is_unit(ident),
+            systemd_pid1: ident == "systemd",
+            auth: if auth_reads { AuthRoute::Any } else { AuthRoute::PamLine },
+        }
+    }
+}
+
+/// The routes of the identifiers seen so far (a memo: it changes no result).
+#[derive(Debug, Default)]
+struct Routes {
+    /// At most [`Routes::MAX`] identifiers with their routes, in the order first seen.
+    known: Vec<(Box<str>, Route)>,
+}
+
+impl Routes {
+    /// Identifiers remembered (a journal's programs); later ones are routed afresh on every
+    /// line, as every line was before routes.
+    const MAX: usize = 64;
+
+    /// The route of `ident`.
+    fn get(&mut self, ident: &str) -> Route {
+        if let Some((_, route)) = self.known.iter().find(|(known, _)| **known == *ident) {
+            return *route;
+        }
+        let route = Route::of(ident);
+        if self.known.len() < Self::MAX {
+            self.known.push((ident.into(), route));
+        }
+        route
     }
 }
 
@@ -442,9 +565,9 @@ fn special(text: &str) -> Option<&str> {
     t.strip_prefix("-- ")?.strip_suffix(" --").map(str::trim).or_else(|| (t == "-- --").then_some(""))
 }
 
-/// The `UNIT: ` prefix of a systemd message about a unit.
+/// The `UNIT: ` prefix of a systemd message about a unit (before its first `": "`).
 fn unit_prefix(body: &str) -> Option<&str> {
-    let (unit, _) = body.split_once(": ")?;
+    let unit = &body[..find_colon_space(body)?];
     is_unit(unit).then_some(unit)
 }
 
@@ -555,7 +678,7 @@ fn binary_value(buf: &str) -> Option<String> {
 type Res<'a, T> = IResult<&'a str, T>;
 
 /// A parsed text line.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 struct TextHeader<'a> {
     time: RawTime,
     zone_abbrev: Option<&'a str>,
@@ -570,6 +693,64 @@ struct TextHeader<'a> {
 
 /// What a stamp parse found: the rest, the time, a zone abbreviation, monotonic µs.
 type Stamp<'a> = (&'a str, RawTime, Option<&'a str>, Option<i64>);
+
+/// The text header of a plain `short`, `short-precise`, `short-iso` or `short-iso-precise`
+/// line, read at fixed positions and by byte scans:
+///
+/// ```text
+/// plain-line = (bsd_timestamp / iso-stamp) SP host SP ident ["[" 1*DIGIT "]"] ":" SP msg
+/// iso-stamp  = date ("T" / SP) time [fraction] ("Z" / ("+" / "-") 2DIGIT [":"] 2DIGIT)
+///                                                  ; read by iso_fixed
+/// host       = 1*(any byte but SP)
+/// ident      = 1*(any byte but SP / ":" / "[" / "]")
+/// ```
+///
+/// `None` for every other line (another stamp, two spaces, an ident with spaces, a pid that
+/// does not fit in 64 bits, no `": "`, …): [`header`] then decides, and reads these lines the
+/// same way (`tests::plain_lines_read_like_the_grammar`).
+fn short_header<'a>(line: &'a str, dates: &mut DateMemo) -> Option<TextHeader<'a>> {
+    let (rest, time) = if line.as_bytes().first()?.is_ascii_digit() {
+        iso_fixed(line, dates)?
+    } else {
+        let (rest, (month, day, time)) = bsd_timestamp(line).ok()?;
+        (rest, RawTime::NoYear { month, day, time })
+    };
+    // Byte offsets into `line` from here; every cut is next to an ASCII byte.
+    let b = line.as_bytes();
+    let host_at = line.len() - rest.len() + 1;
+    if rest.as_bytes().first() != Some(&b' ') || matches!(b.get(host_at), None | Some(b' ')) {
+        return None;
+    }
+    let host_end = host_at + b[host_at..].iter().position(|&c| c == b' ')?;
+    let ident_at = host_end + 1;
+    let ident_len = b[ident_at..].iter().position(|c| matches!(c, b' ' | b':' | b'[' | b']'))?;
+    if ident_len == 0 {
+        return None;
+    }
+    let mut at = ident_at + ident_len;
+    let mut pid = None;
+    if b[at] == b'[' {
+        let digits = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || b.get(at + 1 + digits) != Some(&b']') {
+            return None;
+        }
+        pid = Some(line[at + 1..at + 1 + digits].parse::<u64>().ok()?);
+        at += digits + 2;
+    }
+    if b.get(at..at + 2) != Some(b": ") {
+        return None;
+    }
+    Some(TextHeader {
+        time,
+        zone_abbrev: None,
+        monotonic_us: None,
+        host: &line[host_at..host_end],
+        ident: Some(&line[ident_at..ident_at + ident_len]),
+        pid,
+        body: &line[at + 2..],
+        body_col: at + 2,
+    })
+}
 
 /// The text header of a line: `None` when the line does not start with a journal stamp,
 /// `Some(Err)` when it does but the stamp is out of range.
@@ -623,7 +804,7 @@ fn stamp(line: &str) -> Option<Result<Stamp<'_>, &'static str>> {
     match first {
         b'[' => monotonic(line).ok().map(|(rest, us)| Ok((rest, RawTime::None, None, Some(us)))),
         b'0'..=b'9' => {
-            if let Some((rest, time)) = iso_fixed(line) {
+            if let Some((rest, time)) = iso_fixed(line, &mut DateMemo::default()) {
                 return Some(Ok((rest, time, None, None)));
             }
             if let Ok((rest, (local, zone))) = iso_datetime(line) {
@@ -659,9 +840,9 @@ fn stamp(line: &str) -> Option<Result<Stamp<'_>, &'static str>> {
 /// `Z`) read at fixed byte positions, when followed by the space before the host: (the rest
 /// from that space, the time). `None` for any other shape or value (a leap second, an
 /// out-of-range zone): [`iso_datetime`] then decides, and reads these shapes the same way.
-fn iso_fixed(line: &str) -> Option<(&str, RawTime)> {
+fn iso_fixed<'a>(line: &'a str, dates: &mut DateMemo) -> Option<(&'a str, RawTime)> {
     let b = line.as_bytes();
-    let local = scan::iso_date_time(b)?;
+    let local = dates.date_time(b)?;
     let mut at = 19;
     let mut nanos = 0;
     if matches!(b.get(at), Some(b'.' | b',')) {
@@ -700,6 +881,39 @@ fn iso_fixed(line: &str) -> Option<(&str, RawTime)> {
     }
     let local = local.with_nanosecond(nanos)?;
     Some((&line[at..], RawTime::Exact { local, offset_secs: offset }))
+}
+
+/// The last date [`iso_fixed`] read, with its text: the lines of a journal mostly share their
+/// date, and comparing ten bytes costs less than checking a date (a memo: it changes no
+/// result).
+#[derive(Clone, Copy, Debug, Default)]
+struct DateMemo(Option<([u8; 10], NaiveDate)>);
+
+impl DateMemo {
+    /// [`scan::iso_date_time`] of `b`: `YYYY-MM-DD` (`T` / SP) `HH:MM:SS`, the date taken from
+    /// the memo when `b` starts with its text.
+    fn date_time(&mut self, b: &[u8]) -> Option<NaiveDateTime> {
+        match self.0 {
+            Some((text, date)) if b.get(..10) == Some(&text[..]) => {
+                let shaped = b.len() >= 19 && matches!(b[10], b'T' | b' ') && b[13] == b':' && b[16] == b':';
+                if !shaped {
+                    return None;
+                }
+                let (h, m, s) =
+                    (scan::number(&b[11..13])?, scan::number(&b[14..16])?, scan::number(&b[17..19])?);
+                // A leap second is left to the grammar, as `scan::iso_date_time` leaves it.
+                if s > 59 {
+                    return None;
+                }
+                Some(date.and_time(NaiveTime::from_hms_opt(h, m, s)?))
+            }
+            _ => {
+                let local = scan::iso_date_time(b)?;
+                self.0 = Some((b.get(..10)?.try_into().ok()?, local.date()));
+                Some(local)
+            }
+        }
+    }
 }
 
 /// `YYYY-MM-` shape (an ISO stamp whose values are wrong).
@@ -786,12 +1000,235 @@ mod tests {
             tail in "([.,][0-9]{0,10})?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?|[+-][0-9:]{0,5})? ?[a-z ]{0,4}",
         ) {
             let line = format!("{stamp}{tail}");
-            if let Some((rest, time)) = iso_fixed(&line) {
+            if let Some((rest, time)) = iso_fixed(&line, &mut DateMemo::default()) {
                 let (g_rest, (local, zone)) = iso_datetime(&line).unwrap();
                 let zone = zone.unwrap();
                 proptest::prop_assert_eq!((rest, time), (g_rest, RawTime::Exact { local, offset_secs: zone }));
                 proptest::prop_assert!(rest.starts_with(' '));
             }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------
+    // Fast paths against what they shortcut: the header grammar, `scan::iso_date_time`,
+    // `auth::classify`, `systemd::classify` and `classify_into`.
+
+    use proptest::prelude::*;
+
+    /// Stamps of every text mode, in and out of range, every zone form and broken ones.
+    fn any_stamp() -> impl Strategy<Value = String> {
+        prop_oneof![
+            4 => "20[0-9]{2}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]([.,][0-9]{0,10})?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?|[+-][0-9:]{0,5})?",
+            2 => "2026-03-1[01]T1[45]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{6})?\\+0[01]00",
+            3 => "(Jan|Feb|Mar|feb|FEB|Foo) ( [0-9]|[0-3][0-9]|[0-9]) [0-2][0-9]:[0-6][0-9]:[0-6][0-9](\\.[0-9]{0,7})?",
+            1 => "(Tue|Xyz) 2026-0[0-9]-[0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] (UTC|CET|\\+04|Z|\\+0x)",
+            1 => "[0-9]{1,10}\\.[0-9]{1,6}",
+            1 => "\\[ *[0-9]{1,6}\\.[0-9]{1,6}\\]",
+        ]
+    }
+
+    /// Identifiers: auth programs (any case, path, PAM module), cron and logind, systemd,
+    /// the kernel, units, and odd ones.
+    fn any_ident() -> impl Strategy<Value = String> {
+        let names = prop_oneof![
+            Just("sshd"),
+            Just("sshd-session"),
+            Just("sudo"),
+            Just("su"),
+            Just("login"),
+            Just("useradd"),
+            Just("groupadd"),
+            Just("passwd"),
+            Just("pam"),
+            Just("unix_chkpwd"),
+            Just("systemd-logind"),
+            Just("cron"),
+            Just("CRON"),
+            Just("crond"),
+            Just("anacron"),
+            Just("systemd"),
+            Just("systemd-oomd"),
+            Just("systemd-shutdown"),
+            Just("kernel"),
+            Just("act_runner"),
+            Just("pm2-root.service"),
+            Just("session-5.scope"),
+            Just("node"),
+            Just("gdm-password"),
+            Just("polkitd"),
+            Just("doas"),
+        ];
+        prop_oneof![
+            6 => (names, "(|/usr/sbin/|/x/)", "(|\\(pam_unix\\)|\\(x\\))", any::<bool>()).prop_map(
+                |(name, dir, module, upper)| {
+                    let name = if upper { name.to_ascii_uppercase() } else { name.to_string() };
+                    format!("{dir}{name}{module}")
+                }
+            ),
+            1 => "(-- root| sshd|sshd |)",
+            2 => "[a-z\\[\\]:. /()\u{e9}-]{1,8}",
+        ]
+    }
+
+    /// Messages: what the classifiers read (auth, cron, logind, PAM lines after spaces or
+    /// tabs, systemd unit and lifecycle messages, no-space, blobs) and anything else.
+    fn any_body() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[ \\t]{0,2}pam_(unix|systemd)\\((cron|sshd|sudo):session\\): session (opened|closed) for user root(\\(uid=0\\) by \\(uid=0\\))?",
+            "(Accepted publickey|Failed password) for (root|bob) from 203\\.0\\.113\\.7 port 22 ssh2",
+            "Invalid user admin from 10\\.0\\.0\\.1 port 5",
+            " +bob : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/ls",
+            "\\((root|bob)\\) CMD \\((run-parts /etc/cron\\.hourly|ls)\\)",
+            "(New session [0-9]{1,3} of user (bob|alice\\.oncall)\\.|Removed session [0-9]\\.|System is rebooting\\.)",
+            "(pm2-root\\.service|a b\\.service|x\\.slice|foo|Started x\\.service): (Main process exited, code=(exited|killed), status=9/KILL|Failed with result 'oom-kill'\\.|A process of this unit has been killed by the OOM killer\\.|Deactivated successfully\\.|Consumed 1s CPU time\\.|Scheduled restart job, restart counter is at 3\\.)",
+            "(Started|Stopping|Starting) (pm2-root\\.service - PM2|Session 5 of User bob|x\\.scope)(\\.|\\.\\.\\.)?",
+            "(Reached target (Reboot|System Shutdown)\\.|Killed /user\\.slice/x\\.scope due to memory pressure|Sending SIGTERM to remaining processes\\.\\.\\.)",
+            "write: No space left on device",
+            "\\[(16B|2K) blob data\\]",
+            "[ -~]{0,30}",
+            "\\PC{0,12}",
+        ]
+    }
+
+    /// Text lines of every mode, with odd spacing, odd pids, odd colons, cut anywhere.
+    fn any_text_line() -> impl Strategy<Value = String> {
+        (
+            any_stamp(),
+            "( |  |\\t)",
+            "(|[a-z0-9.-]{1,12}|h\u{f4}te|\u{1F600})",
+            "( |  )",
+            any_ident(),
+            "(|\\[[0-9]{1,7}\\]|\\[\\]|\\[\\+1\\]|\\[99999999999999999999\\]|\\[1a\\]|\\[1\\]x|\\[1\\]\\[2\\])",
+            "(: |:| : |:  |)",
+            any_body(),
+            0.0..1.2f64,
+        )
+            .prop_map(|(stamp, sp1, host, sp2, ident, pid, colon, body, cut)| {
+                let line = format!("{stamp}{sp1}{host}{sp2}{ident}{pid}{colon}{body}");
+                // Cut at a char boundary at or before `cut` of the length (≥ 1: whole).
+                let mut at = ((line.len() as f64 * cut) as usize).min(line.len());
+                while !line.is_char_boundary(at) {
+                    at -= 1;
+                }
+                line[..at].to_string()
+            })
+    }
+
+    /// The record of a text line as built before identifiers were routed: every message
+    /// through `classify_into`, the unit found by splitting the message again.
+    fn reference_record(line_no: u64, h: TextHeader<'_>) -> Record<'_> {
+        let mut rec = Record::new(line_no, h.time, SOURCE_JOURNAL, MESSAGE, h.body);
+        rec.host = Some(Cow::Borrowed(h.host));
+        rec.pid = h.pid;
+        let unit = h.ident.filter(|i| is_unit(i)).or_else(|| {
+            (h.ident == Some("systemd"))
+                .then(|| h.body.split_once(": ").map(|(u, _)| u).filter(|u| is_unit(u)))
+                .flatten()
+        });
+        let header = [
+            h.ident.map(|v| ("ident", FieldValue::from(v))),
+            unit.map(|v| ("unit", FieldValue::from(v))),
+            h.zone_abbrev.map(|v| ("zone_abbrev", FieldValue::from(v))),
+            h.monotonic_us.map(|v| ("monotonic_us", FieldValue::Int(v))),
+            h.monotonic_us.map(|_| ("boot", FieldValue::Int(0))),
+        ];
+        rec.fields.extend(header.into_iter().flatten());
+        if let Some((n, size)) = blob(h.body) {
+            rec.fields.push(match n {
+                Some(n) => ("blob_bytes", FieldValue::Int(n)),
+                None => ("blob_size", FieldValue::from(size)),
+            });
+        }
+        if h.ident == Some("kernel") {
+            rec.source = SOURCE_KERNEL;
+        } else {
+            classify_into(&mut rec, h.ident, h.body);
+        }
+        rec
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The plain-line reader finds what the header grammar finds, or leaves the line to it.
+        #[test]
+        fn plain_lines_read_like_the_grammar(lines in prop::collection::vec(any_text_line(), 1..6)) {
+            let mut dates = DateMemo::default();
+            for line in &lines {
+                if let Some(fast) = short_header(line, &mut dates) {
+                    prop_assert_eq!(Some(Ok(fast)), header(line), "{:?}", line);
+                }
+            }
+        }
+
+        /// Every non-kernel text record is the one built with every message going through
+        /// `classify_into` (the routes skip only what the classifiers decline).
+        #[test]
+        fn routed_records_are_the_classifiers(lines in prop::collection::vec(any_text_line(), 1..6)) {
+            let mut parser = JournalParser::default();
+            for (i, line) in lines.iter().enumerate() {
+                let Some(Ok(h)) = header(line) else { continue };
+                let mut sink = Sink::new();
+                parser.parse_line(i as u64 + 1, line, &mut sink);
+                if h.ident == Some("kernel") {
+                    continue;
+                }
+                prop_assert_eq!(&sink.records, &vec![reference_record(i as u64 + 1, h)], "{:?}", line);
+            }
+        }
+
+        /// A route that skips `auth::classify` for a message skips only a `None`.
+        #[test]
+        fn routes_skip_only_what_auth_declines(ident in any_ident(), body in any_body()) {
+            if !Route::of(&ident).auth.may_classify(&body) {
+                prop_assert!(auth::classify(&ident, &body).is_none(), "{:?} {:?}", ident, body);
+            }
+        }
+
+        /// `unit_message` after the journal's `unit_prefix` is `systemd::classify`.
+        #[test]
+        fn unit_messages_read_like_systemd_classify(body in any_body()) {
+            if let Some(unit) = unit_prefix(&body) {
+                let what = &body[unit.len() + 2..];
+                prop_assert_eq!(systemd::unit_message(unit, what), systemd::classify("systemd", &body));
+            }
+        }
+
+        /// The date memo reads what `scan::iso_date_time` reads, whatever it remembers.
+        #[test]
+        fn remembered_dates_read_like_scan(
+            stamps in prop::collection::vec("20(2[0-9]|00)-0[0-3]-[0-3][0-9]([T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9]x?|T1|)", 1..12),
+        ) {
+            let mut dates = DateMemo::default();
+            for s in &stamps {
+                prop_assert_eq!(dates.date_time(s.as_bytes()), scan::iso_date_time(s.as_bytes()), "{:?}", s);
+            }
+        }
+    }
+
+    /// The lines of the sample journals take the plain-line reader.
+    #[test]
+    fn sample_lines_are_plain() {
+        let mut dates = DateMemo::default();
+        for line in [
+            // samples/2026-03-10-oom-killer/commands/journalctl.txt
+            "2026-03-10T15:22:31+0100 projectium systemd[1]: pm2-gitea-runner.service: A process of this unit has been killed by the OOM killer.",
+            "2026-03-10T15:38:20+0100 projectium systemd-logind[612]: New session 5342 of user alice.oncall.",
+            // linux-and-ci-formats.md §1.1 (short, short-precise)
+            "Feb 17 14:30:00 web-01 systemd[1]: pm2-root.service: Main process exited, code=killed, status=9/KILL",
+            "Feb 17 14:30:00.001300 web-01 kernel: Out of memory: Killed process 2092 (node)",
+            // Constructed: a Z zone, a precise offset with a colon, no pid.
+            "2026-02-02T14:00:00Z h k: m",
+            "2026-02-02T14:00:00.123456+01:00 h CRON: m",
+        ] {
+            let fast = short_header(line, &mut dates);
+            assert!(fast.is_some(), "{line}");
+            assert_eq!(fast.map(Ok), header(line));
+        }
+        for line in
+            ["Feb 17 14:30:00 web-01  two-spaces: m", "Feb 17 14:30:00 web-01 a b: m", "Feb 17 14:30:00 h x:"]
+        {
+            assert!(short_header(line, &mut dates).is_none(), "{line}: the grammar's");
         }
     }
 
@@ -802,10 +1239,10 @@ mod tests {
             "2026-02-02T14:00:00.123456+01:00 h k: m",
             "2026-02-02 14:00:00Z h",
         ] {
-            assert!(iso_fixed(line).is_some(), "{line}");
+            assert!(iso_fixed(line, &mut DateMemo::default()).is_some(), "{line}");
         }
         for line in ["2026-02-02T14:00:00+01 h", "2026-02-02T14:00:00+2400 h", "2026-02-02T14:00:60Z h"] {
-            assert!(iso_fixed(line).is_none(), "{line}: the grammar's");
+            assert!(iso_fixed(line, &mut DateMemo::default()).is_none(), "{line}: the grammar's");
         }
     }
 

@@ -95,8 +95,45 @@ pub fn split_monotonic(body: &str) -> (Option<i64>, &str) {
     }
 }
 
-/// `"[" *SP secs "." frac "]" [SP]` → microseconds since boot.
+/// `"[" *WSP secs "." frac "]" [SP]` → microseconds since boot (`WSP`: space or tab; the
+/// fraction's first six digits, right-padded with zeros). Read on bytes: every kernel line of
+/// kern.log and dmesg starts with one. [`monotonic_stamp_grammar`] is the same rule in nom
+/// (`tests::stamps_read_like_the_grammar` compares them).
 pub fn monotonic_stamp(input: &str) -> IResult<&str, i64> {
+    let b = input.as_bytes();
+    let fail = || nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Digit));
+    if b.first() != Some(&b'[') {
+        return Err(fail());
+    }
+    let secs_at = 1 + b[1..].iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+    let secs = digits(&b[secs_at..]);
+    let frac_at = secs_at + secs.len() + 1;
+    if secs.is_empty() || b.get(frac_at - 1) != Some(&b'.') {
+        return Err(fail());
+    }
+    let frac = digits(&b[frac_at..]);
+    let end = frac_at + frac.len();
+    if frac.is_empty() || b.get(end) != Some(&b']') {
+        return Err(fail());
+    }
+    let end = end + 1 + usize::from(b.get(end + 1) == Some(&b' '));
+    let frac_us = (0..6).fold(0i64, |us, i| us * 10 + frac.get(i).map_or(0, |d| i64::from(d - b'0')));
+    let secs = secs.iter().try_fold(0i64, |n, d| n.checked_mul(10)?.checked_add(i64::from(d - b'0')));
+    match secs.and_then(|s| s.checked_mul(1_000_000)?.checked_add(frac_us)) {
+        // ASCII up to `end`: a char boundary.
+        Some(us) => Ok((&input[end..], us)),
+        None => Err(fail()),
+    }
+}
+
+/// The ASCII digits at the start of `b`.
+fn digits(b: &[u8]) -> &[u8] {
+    &b[..b.iter().take_while(|c| c.is_ascii_digit()).count()]
+}
+
+/// [`monotonic_stamp`] as a nom grammar: the rule it reads, kept for the tests that check it.
+#[doc(hidden)]
+pub fn monotonic_stamp_grammar(input: &str) -> IResult<&str, i64> {
     let (rest, (secs, frac)) = delimited(
         pair(char('['), space0),
         pair(terminated(digit1, char('.')), digit1),
@@ -233,7 +270,12 @@ pub struct OomKilled<'a> {
 
 /// Classifies one kernel message (its dmesg stamp already split off).
 pub fn classify(body: &str) -> Option<KernelLine<'_>> {
-    if let Some(line) = oom_line(body) {
+    classify_with(body, Hints::of(body))
+}
+
+/// [`classify`], searching `body` only for the phrases `hints` allows.
+fn classify_with(body: &str, hints: Hints) -> Option<KernelLine<'_>> {
+    if let Some(line) = oom_line(body, hints) {
         return Some(line);
     }
     if let Some(rest) = body.strip_prefix("EXT4-fs error (device ") {
@@ -242,19 +284,49 @@ pub fn classify(body: &str) -> Option<KernelLine<'_>> {
     if let Some(device) = fs_error(body) {
         return Some(KernelLine::FsError { device });
     }
-    if let Some(device) = io_error(body) {
+    if let Some(device) = io_error(body, hints) {
         return Some(KernelLine::IoError { device });
     }
     if let Some((comm, pid)) = segfault(body) {
         return Some(KernelLine::Segfault { comm, pid });
     }
-    if has_no_space(body) {
+    if hints.v && has_no_space(body) {
         return Some(KernelLine::NoSpace);
     }
     if body.starts_with("Linux version ") {
         return Some(KernelLine::Boot);
     }
     None
+}
+
+/// Which of the phrases [`classify`] searches for a message may hold, from one scan for a
+/// byte or a word each of them contains: most kernel messages (firewall logs, driver
+/// chatter) hold none, and are then not searched for each phrase in turn.
+#[derive(Clone, Copy, Debug)]
+struct Hints {
+    /// The message holds a `v`, as [`INVOKED_PHRASE`], [`IO_ERROR_PHRASE`] and [`NO_SPACE_PHRASE`] do.
+    v: bool,
+    /// The message holds [`KILL_WORD`], as [`KILLED_PHRASE`] and [`KILL_PHRASE`] do.
+    kill: bool,
+}
+
+impl Hints {
+    /// The hints of `body`.
+    fn of(body: &str) -> Hints {
+        Hints {
+            v: memchr::memchr(b'v', body.as_bytes()).is_some(),
+            kill: find(&KILL_WORD_NEEDLE, body).is_some(),
+        }
+    }
+}
+
+/// `find(needle, body)` when `may` (a hint) says the needle can be there, else `None`.
+fn find_if(may: bool, needle: &Needle, body: &str) -> Option<usize> {
+    if may {
+        find(needle, body)
+    } else {
+        None
+    }
 }
 
 /// True when a message says `No space left on device` (any program writes this for ENOSPC).
@@ -266,11 +338,25 @@ pub fn has_no_space(body: &str) -> bool {
 /// and building a searcher costs more than most searches.
 type Needle = LazyLock<memmem::Finder<'static>>;
 
-static NO_SPACE_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new("No space left on device"));
-static INVOKED_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new(" invoked oom-killer: "));
-static KILLED_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new("Killed process "));
-static KILL_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new(": Kill process "));
-static IO_ERROR_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new("I/O error, dev "));
+/// `No space left on device`.
+const NO_SPACE_PHRASE: &str = "No space left on device";
+/// The phrase of an OOM report's first line (after the invoking task's comm).
+const INVOKED_PHRASE: &str = " invoked oom-killer: ";
+/// The phrase of an OOM kill line.
+const KILLED_PHRASE: &str = "Killed process ";
+/// The phrase of an old kernel's OOM victim choice.
+const KILL_PHRASE: &str = ": Kill process ";
+/// The word [`KILLED_PHRASE`] and [`KILL_PHRASE`] share (see [`Hints`]).
+const KILL_WORD: &str = "Kill";
+/// The phrase of a block device I/O error.
+const IO_ERROR_PHRASE: &str = "I/O error, dev ";
+
+static NO_SPACE_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new(NO_SPACE_PHRASE));
+static INVOKED_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new(INVOKED_PHRASE));
+static KILLED_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new(KILLED_PHRASE));
+static KILL_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new(KILL_PHRASE));
+static KILL_WORD_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new(KILL_WORD));
+static IO_ERROR_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new(IO_ERROR_PHRASE));
 static SEGFAULT_NEEDLE: Needle = LazyLock::new(|| memmem::Finder::new("]: segfault at "));
 
 /// Where `needle` first occurs in `body` (a byte offset, as `str::find` gives).
@@ -278,9 +364,9 @@ fn find(needle: &Needle, body: &str) -> Option<usize> {
     needle.find(body.as_bytes())
 }
 
-fn oom_line(body: &str) -> Option<KernelLine<'_>> {
-    if let Some(i) = find(&INVOKED_NEEDLE, body) {
-        let rest = &body[i + " invoked oom-killer: ".len()..];
+fn oom_line(body: &str, hints: Hints) -> Option<KernelLine<'_>> {
+    if let Some(i) = find_if(hints.v, &INVOKED_NEEDLE, body) {
+        let rest = &body[i + INVOKED_PHRASE.len()..];
         let gfp_mask = rest.strip_prefix("gfp_mask=").map(|g| &g[..g.find(['(', ',']).unwrap_or(g.len())]);
         return Some(KernelLine::OomInvoked {
             invoker: &body[..i],
@@ -299,15 +385,15 @@ fn oom_line(body: &str) -> Option<KernelLine<'_>> {
         let (pid, comm, _) = pid_comm(rest)?;
         return Some(KernelLine::OomReaped { pid, comm });
     }
-    if let Some(i) = find(&KILLED_NEEDLE, body) {
+    if let Some(i) = find_if(hints.kill, &KILLED_NEEDLE, body) {
         let reason = body[..i].trim_end().trim_end_matches(':');
         if !(reason.is_empty() || reason.contains("out of memory") || reason.contains("Out of memory")) {
             return None;
         }
-        return killed(reason, &body[i + "Killed process ".len()..]).map(KernelLine::OomKilled);
+        return killed(reason, &body[i + KILLED_PHRASE.len()..]).map(KernelLine::OomKilled);
     }
-    if let Some(i) = find(&KILL_NEEDLE, body) {
-        let (pid, comm, rest) = pid_comm(&body[i + ": Kill process ".len()..])?;
+    if let Some(i) = find_if(hints.kill, &KILL_NEEDLE, body) {
+        let (pid, comm, rest) = pid_comm(&body[i + KILL_PHRASE.len()..])?;
         return Some(KernelLine::OomChose { pid, comm, score: int_after(rest, "score ") });
     }
     if let Some(rest) = body.strip_prefix("Task in ") {
@@ -398,9 +484,9 @@ fn fs_error(body: &str) -> Option<Option<&str>> {
 
 /// `blk_update_request: I/O error, dev sda, sector …`, `I/O error, dev sda, …`,
 /// `Buffer I/O error on dev sda1, logical block …`.
-fn io_error(body: &str) -> Option<Option<&str>> {
-    if let Some(i) = find(&IO_ERROR_NEEDLE, body) {
-        let rest = &body[i + "I/O error, dev ".len()..];
+fn io_error(body: &str, hints: Hints) -> Option<Option<&str>> {
+    if let Some(i) = find_if(hints.v, &IO_ERROR_NEEDLE, body) {
+        let rest = &body[i + IO_ERROR_PHRASE.len()..];
         return Some(rest.split(',').next().map(str::trim));
     }
     if let Some(rest) = body.strip_prefix("Buffer I/O error on dev") {
@@ -757,6 +843,72 @@ mod tests {
         assert_eq!(split_monotonic("[0.5] x"), (Some(500_000), "x"));
         assert_eq!(split_monotonic("[abc] x"), (None, "[abc] x"));
         assert_eq!(split_monotonic("[99999999999999999999.1] x").0, None);
+    }
+
+    use proptest::prelude::*;
+
+    /// Kernel messages made of the phrases `classify` looks for, whole or cut, among
+    /// firewall and driver chatter.
+    fn any_kernel_body() -> impl Strategy<Value = String> {
+        let part = prop_oneof![
+            Just("node invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0"),
+            Just("Out of memory: Killed process 2092 (node) total-vm:2546008kB, anon-rss:1665620kB, file-rss:936kB"),
+            Just("Memory cgroup out of memory: Killed process 7 (a (b)) total-vm:1kB"),
+            Just("Out of memory: Kill process 12 (java) score 900 or sacrifice child"),
+            Just("oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),task_memcg=/system.slice/x.service,task=node,pid=2092,uid=0"),
+            Just("oom_reaper: reaped process 2092 (node), now anon-rss:0kB"),
+            Just("Task in /a killed as a result of limit of /b"),
+            Just("EXT4-fs error (device sda1): ext4_find_entry"),
+            Just("XFS (dm-0): Corruption detected"),
+            Just("blk_update_request: I/O error, dev sda, sector 8"),
+            Just("Buffer I/O error on device sdb1, logical block 0"),
+            Just("node[77]: segfault at 0 ip 0 sp 0 error 4"),
+            Just("write failed: No space left on device"),
+            Just("Linux version 6.8.0-45-generic"),
+            Just("[UFW BLOCK] IN=eth0 OUT= MAC=52:54:00 SRC=1.2.3.4 DST=5.6.7.8 LEN=44 PROTO=TCP SPT=1 DPT=22 SYN"),
+            Just("TCP: request_sock_TCP: Possible SYN flooding on port 443. Sending cookies."),
+            Just("Kill"),
+            Just("v"),
+        ];
+        (prop::collection::vec((part, "[ -~]{0,6}", 0.0..1.3f64), 1..3)).prop_map(|parts| {
+            parts
+                .into_iter()
+                .map(|(p, glue, cut)| {
+                    let at = ((p.len() as f64 * cut) as usize).min(p.len());
+                    format!("{}{glue}", &p[..at])
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The byte-level dmesg stamp reader reads what the nom grammar reads.
+        #[test]
+        fn stamps_read_like_the_grammar(
+            s in "\\[[ \\t]{0,3}[0-9]{0,21}\\.?[0-9]{0,8}\\]? ?[a-z ]{0,3}|\\[[ -~]{0,8}|\\PC{0,8}",
+        ) {
+            prop_assert_eq!(monotonic_stamp(&s).ok(), monotonic_stamp_grammar(&s).ok(), "{:?}", s);
+        }
+
+        /// Skipping the phrases the hints rule out changes no classification.
+        #[test]
+        fn hints_skip_only_absent_phrases(body in any_kernel_body()) {
+            prop_assert_eq!(classify(&body), classify_with(&body, Hints { v: true, kill: true }), "{:?}", body);
+        }
+    }
+
+    /// Each hinted phrase holds what its hint looks for (a phrase added without one would
+    /// be skipped on lines that hold it).
+    #[test]
+    fn phrases_hold_their_hints() {
+        for phrase in [INVOKED_PHRASE, IO_ERROR_PHRASE, NO_SPACE_PHRASE] {
+            assert!(phrase.contains('v'), "{phrase}");
+        }
+        for phrase in [KILLED_PHRASE, KILL_PHRASE] {
+            assert!(phrase.contains(KILL_WORD), "{phrase}");
+        }
     }
 
     #[test]

@@ -19,6 +19,8 @@
 //! `Stopped`; then `unit` is unknown and the text is kept in `description`. A unit named
 //! `pm2-<user>.service` is the PM2 daemon's unit (`pm2 startup`): `pm2_user` is set.
 
+use std::borrow::Cow;
+
 use crate::kernel::unit_of_cgroup;
 use crate::record::{FieldValue, Record};
 
@@ -120,10 +122,17 @@ pub fn classify<'a>(ident: &str, body: &'a str) -> Option<UnitEvent<'a>> {
     if let Some(ev) = lifecycle(body) {
         return Some(ev);
     }
-    let (unit, what) = body.split_once(": ")?;
+    let (unit, what) = split_once_short(body, ": ")?;
     if !is_unit(unit) {
         return None;
     }
+    unit_message(unit, what)
+}
+
+/// Classifies `what` systemd says about `unit` in a `UNIT: what` message (the `unit-message`
+/// rule). [`classify`] reads such a message of `systemd` this way once it has checked `unit`
+/// with [`is_unit`]; a caller that has split and checked the prefix already may call this.
+pub fn unit_message<'a>(unit: &'a str, what: &'a str) -> Option<UnitEvent<'a>> {
     let ev = |kind, fields| Some(UnitEvent { kind, unit: Some(unit), fields });
     if let Some(rest) = what.strip_prefix("Main process exited, code=") {
         let (code, status) = rest.split_once(", status=")?;
@@ -190,7 +199,7 @@ fn lifecycle(body: &str) -> Option<UnitEvent<'_>> {
     .into_iter()
     .find_map(|(p, k)| body.strip_prefix(p).map(|r| (k, r)))?;
     let rest = rest.strip_suffix("...").or_else(|| rest.strip_suffix('.')).unwrap_or(rest);
-    let (unit, description) = match rest.split_once(" - ") {
+    let (unit, description) = match split_once_short(rest, " - ") {
         Some((u, d)) if is_unit(u) => (Some(u), Some(d)),
         _ if is_unit(rest) => (Some(rest), None),
         _ => (None, Some(rest)),
@@ -199,22 +208,37 @@ fn lifecycle(body: &str) -> Option<UnitEvent<'_>> {
     Some(UnitEvent { kind, unit, fields })
 }
 
-/// A unit name: `name.suffix` with a systemd unit type suffix and no spaces.
+/// `s.split_once(sep)` for the short ASCII separators of these messages (`": "`, `" - "`):
+/// a scan for the separator's first byte, not a substring searcher built for every message.
+fn split_once_short<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let (b, sep) = (s.as_bytes(), sep.as_bytes());
+    let at = memchr::memchr_iter(*sep.first()?, b).find(|&i| b[i..].starts_with(sep))?;
+    // `sep` is ASCII: both cuts are char boundaries.
+    Some((&s[..at], &s[at + sep.len()..]))
+}
+
+/// A unit name: `name.suffix` with a systemd unit type suffix (`.service`, `.scope`,
+/// `.slice`, `.socket`, `.target`, `.mount`, `.automount`, `.timer`, `.path`, `.device`,
+/// `.swap`) and no spaces.
 pub fn is_unit(s: &str) -> bool {
-    const SUFFIXES: [&str; 11] = [
-        ".service",
-        ".scope",
-        ".slice",
-        ".socket",
-        ".target",
-        ".mount",
-        ".automount",
-        ".timer",
-        ".path",
-        ".device",
-        ".swap",
-    ];
-    !s.contains(' ') && SUFFIXES.iter().any(|suf| s.len() > suf.len() && s.ends_with(suf))
+    // Each suffix holds one `.`, first: `s` ends with one exactly when its last `.` (not its
+    // first byte) starts one. Read from the end, without eleven comparisons.
+    let b = s.as_bytes();
+    let Some(dot) = b.iter().rposition(|&c| c == b'.').filter(|&i| i > 0) else { return false };
+    matches!(
+        &b[dot..],
+        b".service"
+            | b".scope"
+            | b".slice"
+            | b".socket"
+            | b".target"
+            | b".mount"
+            | b".automount"
+            | b".timer"
+            | b".path"
+            | b".device"
+            | b".swap"
+    ) && b[..dot].iter().fold(true, |none, &c| none & (c != b' '))
 }
 
 /// The user a `pm2-<user>.service` unit runs PM2 for.
@@ -230,8 +254,14 @@ pub fn apply<'a>(rec: &mut Record<'a>, ev: UnitEvent<'a>) {
             rec.push_field("unit", unit);
         }
     }
-    if let Some(user) = rec.str_field("unit").and_then(pm2_user).map(str::to_string) {
-        rec.push_field("pm2_user", user);
+    // Borrowed from the line when the unit is (no copy per message about a PM2 unit).
+    let user = match rec.field("unit") {
+        Some(FieldValue::Str(Cow::Borrowed(unit))) => pm2_user(unit).map(Cow::Borrowed),
+        Some(FieldValue::Str(Cow::Owned(unit))) => pm2_user(unit).map(|u| Cow::Owned(u.to_string())),
+        _ => None,
+    };
+    if let Some(user) = user {
+        rec.push_field("pm2_user", FieldValue::Str(user));
     }
     rec.fields.extend(ev.fields);
 }
@@ -302,6 +332,25 @@ mod tests {
         )
         .unwrap();
         assert_eq!((o.kind, o.unit), (OOMD_KILL, Some("app-x.scope")));
+    }
+
+    proptest::proptest! {
+        /// `is_unit` is its definition: no space, and one of the suffixes after something.
+        #[test]
+        fn units_as_defined(s in "[a-z -]{0,4}(\\.(service|scope|slice|socket|target|mount|automount|timer|path|device|swap|servic|x))*\\.?|\\PC{0,10}") {
+            const SUFFIXES: [&str; 11] = [
+                ".service", ".scope", ".slice", ".socket", ".target", ".mount", ".automount", ".timer", ".path",
+                ".device", ".swap",
+            ];
+            let defined = !s.contains(' ') && SUFFIXES.iter().any(|suf| s.len() > suf.len() && s.ends_with(suf));
+            proptest::prop_assert_eq!(is_unit(&s), defined);
+        }
+
+        /// `split_once_short` is `str::split_once`.
+        #[test]
+        fn short_splits_as_split_once(s in "[a-z:\\- ]{0,12}|\\PC{0,10}", sep in "(: | - |:)") {
+            proptest::prop_assert_eq!(split_once_short(&s, &sep), s.split_once(sep.as_str()));
+        }
     }
 
     #[test]

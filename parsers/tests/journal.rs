@@ -301,6 +301,9 @@ fn journal_like() -> impl Strategy<Value = String> {
         Just(r#"{"MESSAGE":"a\nb","_PID":"1"}"#.to_string()),
         "[A-Z_]{1,6}(=[a-z ]{0,5})?",
         "(Feb 17 14:30:00|2026-02-17T14:30:00\\+0000|\\[ *[0-9]{1,3}\\.[0-9]{6}\\]|1771338600\\.26|Tue 2026-02-17 14:30:00 (UTC|CET)) [a-z]{1,4} [a-z]{1,5}(\\[[0-9]{1,3}\\])?: [ -~]{0,20}",
+        // The plain short-iso lines of a large journal (constructed after the corpus
+        // generator's), whose identifiers and dates the parser remembers across lines.
+        "2026-0[23]-0[12]T1[45]:[0-5][0-9]:[0-5][0-9](\\.[0-9]{6})?\\+0100 projectium (kernel: (\\[UFW BLOCK\\] IN=eth0 OUT=|node invoked oom-killer: gfp_mask=0x0, order=0|Out of memory: Killed process 9 \\(node\\) total-vm:1kB)|systemd\\[1\\]: (pm2-root\\.service: (Deactivated successfully\\.|Failed with result 'oom-kill'\\.)|Started x\\.scope - X\\.)|CRON\\[4[0-9]\\]: (pam_unix\\(cron:session\\): session opened for user root|\\(root\\) CMD \\(ls\\))|sshd\\[7\\]: Accepted password for bob from 10\\.0\\.0\\.1 port 22 ssh2)",
         any::<String>(),
     ]
 }
