@@ -84,6 +84,9 @@ fn parsers(c: &mut Criterion) {
             b.iter(|| {
                 let mut parser = format.parser(rel);
                 let mut sink = Sink::skimming(skimmed.clone());
+                // As the loader does: room for the window's lines, not growth by doubling.
+                sink.glimpses.reserve(text.len() / 160);
+                sink.records.reserve(text.len() / 160);
                 for (i, line) in split_lines(black_box(&text)).enumerate() {
                     parser.parse_line(i as u64 + 1, line, &mut sink);
                 }
