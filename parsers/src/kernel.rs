@@ -455,7 +455,8 @@ fn pid_comm(input: &str) -> Option<(u64, &str, &str)> {
 
 /// The integer that follows `key` somewhere in `s` (`-?digits`).
 fn int_after(s: &str, key: &str) -> Option<i64> {
-    let at = s.find(key)? + key.len();
+    // memchr's one-shot search: `str::find` builds a two-way searcher per call.
+    let at = memchr::memmem::find(s.as_bytes(), key.as_bytes())? + key.len();
     let r: IResult<&str, &str> = recognize(pair(opt(char('-')), digit1))(&s[at..]);
     r.ok()?.1.parse().ok()
 }

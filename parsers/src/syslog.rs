@@ -332,7 +332,7 @@ fn build<'a>(line_no: u64, h: &Header<'a>, ev: Option<Body<'a>>) -> Record<'a> {
     let is_kernel = h.ident == Some("kernel");
     let plain = if is_kernel { SOURCE_KERNEL } else { SOURCE_SYSLOG };
     let (source, kind, user, fields) = match ev {
-        Some(Body::Auth(ev)) => (SOURCE_AUTH, ev.kind, ev.user, with_front(&header_fields, ev.into_vec())),
+        Some(Body::Auth(ev)) => (SOURCE_AUTH, ev.kind, ev.user, with_front(&header_fields, ev.into_vec(), 0)),
         Some(Body::Repeated(count, inner, ev)) => {
             let own = 1 + inner.is_some() as usize + ev.as_ref().map_or(0, |e| 1 + e.len());
             let mut fields = Vec::with_capacity(n_front + own);
@@ -349,9 +349,13 @@ fn build<'a>(line_no: u64, h: &Header<'a>, ev: Option<Body<'a>>) -> Record<'a> {
                 }
                 None => (plain, None),
             };
-            (source, MESSAGE_REPEATED, user, with_front(&header_fields, fields))
+            (source, MESSAGE_REPEATED, user, with_front(&header_fields, fields, 0))
         }
-        None => (plain, MESSAGE, None, with_front(&header_fields, Vec::with_capacity(n_front))),
+        None => {
+            // A kernel line keeps room for its time since boot (`kernel::take_stamp`).
+            let room = usize::from(is_kernel);
+            (plain, MESSAGE, None, with_front(&header_fields, Vec::with_capacity(n_front + room), room))
+        }
     };
     // Built at once, in place: a record is large, and every move of it is a copy.
     let mut rec = Record {
@@ -381,11 +385,12 @@ fn build<'a>(line_no: u64, h: &Header<'a>, ev: Option<Body<'a>>) -> Record<'a> {
 fn with_front<'a>(
     front: &[Option<(&'static str, &'a str)>; 6],
     mut fields: Vec<(&'static str, FieldValue<'a>)>,
+    room: usize,
 ) -> Vec<(&'static str, FieldValue<'a>)> {
     for (at, &(key, value)) in front.iter().flatten().enumerate() {
         fields.insert(at, (key, FieldValue::Str(Cow::Borrowed(value))));
     }
-    if fields.capacity() > fields.len() {
+    if fields.capacity() > fields.len() + room {
         fields.shrink_to_fit();
     }
     fields
