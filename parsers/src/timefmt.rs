@@ -9,7 +9,7 @@
 //! bsd_timestamp = month " " (" " DIGIT | 1*2DIGIT) " " time [fraction]
 //! ```
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use nom::{bytes::complete::take_while1, combinator::recognize, IResult};
 
 /// The error every grammar here returns: the input is not this kind of time.
@@ -128,21 +128,7 @@ pub fn iso_datetime(input: &str) -> IResult<&str, (NaiveDateTime, Option<i32>)> 
 /// path then reads or rejects.
 fn iso_fixed(input: &str) -> Option<(&str, (NaiveDateTime, Option<i32>))> {
     let b = input.as_bytes();
-    let shaped = b.len() >= 19
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && matches!(b[10], b'T' | b' ')
-        && b[13] == b':'
-        && b[16] == b':';
-    if !shaped {
-        return None;
-    }
-    let two = |at: usize| {
-        let (hi, lo) = (b[at].wrapping_sub(b'0'), b[at + 1].wrapping_sub(b'0'));
-        (hi < 10 && lo < 10).then(|| u32::from(hi) * 10 + u32::from(lo))
-    };
-    let date = NaiveDate::from_ymd_opt((two(0)? * 100 + two(2)?) as i32, two(5)?, two(8)?)?;
-    let (h, m, s) = (two(11)?, two(14)?, two(17)?);
+    let seconds = crate::scan::iso_date_time(b)?;
     let (mut end, mut nanos) = (19, 0);
     if matches!(b.get(19), Some(b'.' | b',')) {
         let digits = b[20..].iter().take_while(|c| c.is_ascii_digit()).count();
@@ -151,10 +137,7 @@ fn iso_fixed(input: &str) -> Option<(&str, (NaiveDateTime, Option<i32>))> {
             end = 20 + digits;
         }
     }
-    if s == 60 {
-        return None;
-    }
-    let local = date.and_time(NaiveTime::from_hms_nano_opt(h, m, s, nanos)?);
+    let local = seconds.with_nanosecond(nanos)?;
     // ASCII up to `end`: a char boundary.
     let rest = &input[end..];
     Some(match zone(rest) {
