@@ -350,6 +350,14 @@ pub fn is_auth_ident(ident: &str) -> bool {
     module.is_some_and(|m| m.starts_with("pam")) || family(name).is_auth()
 }
 
+/// Whether [`classify`] may read a body of `ident` other than a PAM line (`pam_…(service:
+/// type): …`): every body of an authentication program ([`is_auth_ident`]), and cron's and
+/// systemd-logind's session and command lines. Of any other program it reads PAM lines only.
+pub fn reads_beyond_pam_lines(ident: &str) -> bool {
+    let (name, module) = program(ident);
+    module.is_some_and(|m| m.starts_with("pam")) || family(name) != Family::Other
+}
+
 /// Classifies a message `body` written by the program `ident`.
 ///
 /// Returns `None` when the body is not an authentication event (a program outside the auth

@@ -496,8 +496,8 @@ struct Route {
 /// Which messages of an identifier [`crate::auth::classify`] may classify.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum AuthRoute {
-    /// Any message: an authentication program (sshd, sudo, `x(pam_unix)`, …, see
-    /// [`crate::auth::is_auth_ident`]), or one whose own lines auth reads (cron, logind).
+    /// Any message: an authentication program (sshd, sudo, `x(pam_unix)`, …), or one whose
+    /// own lines auth reads (cron, logind): see [`crate::auth::reads_beyond_pam_lines`].
     Any,
     /// Only a PAM line (`pam_…(service:type): …`, after spaces or tabs): every other program.
     PamLine,
@@ -517,11 +517,7 @@ impl AuthRoute {
 impl Route {
     /// The route of `ident`'s messages.
     fn of(ident: &str) -> Route {
-        // cron and logind are not authentication programs, but auth reads some of their
-        // lines (sessions, commands): every name that mentions them, in any case, goes to auth.
-        let mentions =
-            |word: &[u8]| ident.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word));
-        let auth_reads = auth::is_auth_ident(ident) || mentions(b"cron") || mentions(b"logind");
+        let auth_reads = auth::reads_beyond_pam_lines(ident);
         Route {
             kernel: ident == "kernel",
             unit: is_unit(ident),
