@@ -332,7 +332,7 @@ fn build<'a>(line_no: u64, h: &Header<'a>, ev: Option<Body<'a>>) -> Record<'a> {
     let is_kernel = h.ident == Some("kernel");
     let plain = if is_kernel { SOURCE_KERNEL } else { SOURCE_SYSLOG };
     let (source, kind, user, fields) = match ev {
-        Some(Body::Auth(ev)) => (SOURCE_AUTH, ev.kind, ev.user, with_front(&header_fields, ev.into_vec(), 0)),
+        Some(Body::Auth(ev)) => (SOURCE_AUTH, ev.kind, ev.user, with_front(&header_fields, ev.into_vec())),
         Some(Body::Repeated(count, inner, ev)) => {
             let own = 1 + inner.is_some() as usize + ev.as_ref().map_or(0, |e| 1 + e.len());
             let mut fields = Vec::with_capacity(n_front + own);
@@ -349,12 +349,12 @@ fn build<'a>(line_no: u64, h: &Header<'a>, ev: Option<Body<'a>>) -> Record<'a> {
                 }
                 None => (plain, None),
             };
-            (source, MESSAGE_REPEATED, user, with_front(&header_fields, fields, 0))
+            (source, MESSAGE_REPEATED, user, with_front(&header_fields, fields))
         }
         None => {
-            // A kernel line keeps room for its time since boot (`kernel::take_stamp`).
-            let room = usize::from(is_kernel);
-            (plain, MESSAGE, None, with_front(&header_fields, Vec::with_capacity(n_front + room), room))
+            // A kernel line has room for its time since boot (`kernel::take_stamp`).
+            let fields = Vec::with_capacity(n_front + usize::from(is_kernel));
+            (plain, MESSAGE, None, with_front(&header_fields, fields))
         }
     };
     // Built at once, in place: a record is large, and every move of it is a copy.
@@ -379,19 +379,14 @@ fn build<'a>(line_no: u64, h: &Header<'a>, ev: Option<Body<'a>>) -> Record<'a> {
 }
 
 /// The header's text fields (`front`, those that are there) followed by `fields`, in
-/// `fields`' own vector (a byte-level reader sized it with room for the `ident` field),
-/// holding exactly their number: records are kept.
+/// `fields`' own vector (the byte-level readers size it with room for the `ident` field).
 #[inline]
 fn with_front<'a>(
     front: &[Option<(&'static str, &'a str)>; 6],
     mut fields: Vec<(&'static str, FieldValue<'a>)>,
-    room: usize,
 ) -> Vec<(&'static str, FieldValue<'a>)> {
     for (at, &(key, value)) in front.iter().flatten().enumerate() {
         fields.insert(at, (key, FieldValue::Str(Cow::Borrowed(value))));
-    }
-    if fields.capacity() > fields.len() + room {
-        fields.shrink_to_fit();
     }
     fields
 }
