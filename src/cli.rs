@@ -1061,7 +1061,8 @@ fn timeline_command(args: TimelineArgs) -> Result<i32> {
         let evidence = &args.evidence.evidence;
         // Rows going to this terminal would mix with a bar.
         let to_terminal = args.output.is_none() && io::stdout().is_terminal();
-        let _bar = (!to_terminal).then(|| LoadBar::start(evidence, "writing the timeline", &mut load));
+        let _bar =
+            if to_terminal { None } else { LoadBar::start(evidence, "writing the timeline", &mut load) };
         crate::stream::write(&mut out, evidence, &timeline, clocks, &load, filter, args.format, &options)?
             .left_out
     } else {

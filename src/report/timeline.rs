@@ -65,7 +65,17 @@ pub fn write_counted<'e, W: Write>(
         TimelineFormat::Parquet => {
             Err(io::Error::other("--format parquet writes a file, not a stream: give --output FILE"))
         }
-        TimelineFormat::Jsonl | TimelineFormat::Csv => {
+        TimelineFormat::Jsonl => {
+            // One row buffer for every event (`write_row` makes one per call).
+            let mut row = Vec::new();
+            for e in events {
+                row.clear();
+                jsonl_row(&mut row, e);
+                out.write_all(&row)?;
+            }
+            Ok(0)
+        }
+        TimelineFormat::Csv => {
             write_preamble(out, format)?;
             for e in events {
                 write_row(out, e, format)?;

@@ -241,11 +241,7 @@ impl Producer {
             if let Err(err) = self.out.push_with(key, |row| render(row, e, &shared.formats, keys)) {
                 return self.fail(format!("cannot write a row: {err}"));
             }
-            self.last_released = Some(key);
-            if self.out.bytes() >= BATCH_BYTES {
-                self.send_rows();
-            }
-            return;
+            return self.released(key);
         }
         self.row.clear();
         if let Err(err) = render(&mut self.row, e, &shared.formats, &mut self.field_keys) {
@@ -276,10 +272,16 @@ impl Producer {
             let Some(Reverse(Waiting(key, row))) = self.waiting.pop() else { break };
             self.unwait(row.len());
             self.out.push(key, &row);
-            self.last_released = Some(key);
-            if self.out.bytes() >= BATCH_BYTES {
-                self.send_rows();
-            }
+            self.released(key);
+        }
+    }
+
+    /// The row of `key` was just put in the batch: it is the last released, and a full
+    /// batch goes to the merge.
+    fn released(&mut self, key: Key) {
+        self.last_released = Some(key);
+        if self.out.bytes() >= BATCH_BYTES {
+            self.send_rows();
         }
     }
 
@@ -320,10 +322,7 @@ impl Producer {
         }
         for Waiting(key, row) in self.take_waiting() {
             self.out.push(key, &row);
-            self.last_released = Some(key);
-            if self.out.bytes() >= BATCH_BYTES {
-                self.send_rows();
-            }
+            self.released(key);
         }
         self.send_rows();
     }
