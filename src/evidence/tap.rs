@@ -45,15 +45,20 @@ impl Tap {
         let Some(Tap(f)) = tap else { return };
         let last = if ended { None } else { input.events.pop() };
         let mut events = std::mem::take(&mut input.events);
-        input.events.extend(last);
-        if !events.is_empty() || ended {
+        let handed = events.len();
+        // The vectors swap roles instead of moving events: the spares' vector (room for a
+        // window's events) takes the events to come, the ones handed out become spares
+        // (after any spares the window did not use).
+        let mut next = std::mem::take(&mut input.spare_events);
+        events.append(&mut next);
+        next.extend(last);
+        input.events = next;
+        if handed > 0 || ended {
             let mut f = f.lock().unwrap_or_else(PoisonError::into_inner);
-            f(input, &mut events, ended);
+            f(input, &mut events[..handed], ended);
         }
-        if ended {
-            input.spare_events = Vec::new();
-        } else {
-            input.spare_events.append(&mut events);
+        if !ended {
+            input.spare_events = events;
         }
     }
 }
