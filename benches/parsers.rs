@@ -189,8 +189,9 @@ fn rows(c: &mut Criterion) {
         let mut out = Vec::with_capacity(bytes);
         b.iter(|| {
             out.clear();
+            let mut writer = postmortem::report::jsonl::Writer::default();
             for e in &timeline.events {
-                postmortem::report::timeline::jsonl_row(&mut out, black_box(e));
+                postmortem::report::timeline::jsonl_row(&mut writer, &mut out, black_box(e));
             }
             black_box(out.len())
         })

@@ -7,47 +7,73 @@
 //! `tests/jsonl_writer.rs` hold the two to each other), scanning strings eight bytes at a
 //! time for the few bytes JSON escapes.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use postmortem_parsers::FieldValue;
 
-use crate::event::{Event, Value};
+use crate::event::{Event, Provenance, Value};
 
-/// Appends `e` as its contract JSON object (no line break) to `out`.
-pub fn event(out: &mut Vec<u8>, e: &Event) {
-    out.reserve(256 + e.message.len());
-    out.extend_from_slice(b"{\"time\":");
-    match e.time {
-        Some(t) => time(out, t),
-        None => out.extend_from_slice(b"null"),
+/// Writes events one after another, rendering what every row of an input repeats — its
+/// `file` and `sha256` members — once per provenance instead of once per row.
+#[derive(Debug, Default)]
+pub struct Writer {
+    /// The provenance last written, its rendered `,"file":…,"line":` and, from `sha_at` on,
+    /// `,"sha256":…}`.
+    tail: Option<(Arc<Provenance>, Vec<u8>, usize)>,
+}
+
+impl Writer {
+    /// Appends `e` as its contract JSON object (no line break) to `out`.
+    pub fn event(&mut self, out: &mut Vec<u8>, e: &Event) {
+        out.reserve(256 + e.message.len());
+        out.extend_from_slice(b"{\"time\":");
+        match e.time {
+            Some(t) => time(out, t),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"source\":");
+        string(out, e.source);
+        out.extend_from_slice(b",\"kind\":");
+        string(out, e.kind);
+        out.extend_from_slice(b",\"host\":");
+        opt_string(out, e.host.as_deref());
+        out.extend_from_slice(b",\"process\":");
+        opt_string(out, e.process.as_deref());
+        out.extend_from_slice(b",\"pm_id\":");
+        opt_string(out, e.pm_id.as_deref());
+        out.extend_from_slice(b",\"pid\":");
+        match e.pid {
+            Some(pid) => unsigned(out, pid),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(b",\"user\":");
+        opt_string(out, e.user.as_deref());
+        out.extend_from_slice(b",\"message\":");
+        string(out, &e.message);
+        out.extend_from_slice(b",\"fields\":");
+        fields(out, &e.fields);
+        let (tail, sha_at) = self.tail(&e.provenance);
+        out.extend_from_slice(&tail[..sha_at]);
+        unsigned(out, e.line);
+        out.extend_from_slice(&tail[sha_at..]);
     }
-    out.extend_from_slice(b",\"source\":");
-    string(out, e.source);
-    out.extend_from_slice(b",\"kind\":");
-    string(out, e.kind);
-    out.extend_from_slice(b",\"host\":");
-    opt_string(out, e.host.as_deref());
-    out.extend_from_slice(b",\"process\":");
-    opt_string(out, e.process.as_deref());
-    out.extend_from_slice(b",\"pm_id\":");
-    opt_string(out, e.pm_id.as_deref());
-    out.extend_from_slice(b",\"pid\":");
-    match e.pid {
-        Some(pid) => unsigned(out, pid),
-        None => out.extend_from_slice(b"null"),
+
+    /// The rendered members around `line` for `provenance` (see [`Writer::tail`]'s field).
+    fn tail(&mut self, provenance: &Arc<Provenance>) -> (&[u8], usize) {
+        if !self.tail.as_ref().is_some_and(|(known, ..)| Arc::ptr_eq(known, provenance)) {
+            let mut tail = b",\"file\":".to_vec();
+            string(&mut tail, &provenance.file);
+            tail.extend_from_slice(b",\"line\":");
+            let sha_at = tail.len();
+            tail.extend_from_slice(b",\"sha256\":");
+            string(&mut tail, &provenance.sha256);
+            tail.push(b'}');
+            self.tail = Some((Arc::clone(provenance), tail, sha_at));
+        }
+        let (_, tail, sha_at) = self.tail.as_ref().expect("set above");
+        (tail, *sha_at)
     }
-    out.extend_from_slice(b",\"user\":");
-    opt_string(out, e.user.as_deref());
-    out.extend_from_slice(b",\"message\":");
-    string(out, &e.message);
-    out.extend_from_slice(b",\"fields\":");
-    fields(out, &e.fields);
-    out.extend_from_slice(b",\"file\":");
-    string(out, &e.provenance.file);
-    out.extend_from_slice(b",\"line\":");
-    unsigned(out, e.line);
-    out.extend_from_slice(b",\"sha256\":");
-    string(out, &e.provenance.sha256);
-    out.push(b'}');
 }
 
 /// The fields as one object, in their stored order.
@@ -222,6 +248,26 @@ mod tests {
         }
         for s in ["", "\"", "\\", "é\u{1}ü", "\u{7f}\u{80}\u{2028}", "12345678\"", "1234567\n"] {
             assert_eq!(ours(s), serde_string(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn a_writer_renders_each_rows_own_provenance() {
+        use postmortem_parsers::{RawTime, Record};
+        let inputs = [
+            Arc::new(Provenance { file: "var/log/a\"b\\c.log".into(), sha256: "aa".into() }),
+            Arc::new(Provenance { file: "pm2.log".into(), sha256: "bb".into() }),
+        ];
+        let mut writer = Writer::default();
+        // The same input twice in a row, then the other, then the first again (a copy of
+        // its provenance: equal, not the same allocation).
+        let order = [&inputs[0], &inputs[0], &inputs[1], &Arc::new((*inputs[0]).clone())];
+        for (line, provenance) in (1..).zip(order) {
+            let record = Record::new(line, RawTime::None, "pm2", "app-exit", "exited");
+            let e = Event::from_record(record, provenance);
+            let mut out = Vec::new();
+            writer.event(&mut out, &e);
+            assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&e).unwrap(), "line {line}");
         }
     }
 

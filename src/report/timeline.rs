@@ -66,11 +66,11 @@ pub fn write_counted<'e, W: Write>(
             Err(io::Error::other("--format parquet writes a file, not a stream: give --output FILE"))
         }
         TimelineFormat::Jsonl => {
-            // One row buffer for every event (`write_row` makes one per call).
-            let mut row = Vec::new();
+            // One row buffer and one writer for every event (`write_row` makes them per call).
+            let (mut row, mut writer) = (Vec::new(), super::jsonl::Writer::default());
             for e in events {
                 row.clear();
-                jsonl_row(&mut row, e);
+                jsonl_row(&mut writer, &mut row, e);
                 out.write_all(&row)?;
             }
             Ok(0)
@@ -124,7 +124,7 @@ pub fn write_row<W: Write>(out: &mut W, e: &Event, format: TimelineFormat) -> io
     match (format, e.time) {
         (TimelineFormat::Jsonl, _) => {
             let mut row = Vec::with_capacity(512);
-            jsonl_row(&mut row, e);
+            jsonl_row(&mut super::jsonl::Writer::default(), &mut row, e);
             out.write_all(&row)
         }
         (TimelineFormat::Csv, _) => write_csv_row(out, csv_cells(e).iter().map(String::as_str)),
@@ -138,8 +138,8 @@ pub fn write_row<W: Write>(out: &mut W, e: &Event, format: TimelineFormat) -> io
 }
 
 /// Appends `e` as one `--format jsonl` row (the event contract's object and a line break).
-pub fn jsonl_row(out: &mut Vec<u8>, e: &Event) {
-    super::jsonl::event(out, e);
+pub fn jsonl_row(writer: &mut super::jsonl::Writer, out: &mut Vec<u8>, e: &Event) {
+    writer.event(out, e);
     out.push(b'\n');
 }
 

@@ -23,8 +23,8 @@ use super::{Shared, TMP_HINT};
 use crate::clock::InputClock;
 use crate::event::{value_text, Event, Provenance};
 use crate::evidence::{self, Input, LoadOptions, Tap};
-use crate::report::safe;
 use crate::report::timeline::{self as rows, TimelineFormat};
+use crate::report::{jsonl, safe};
 
 /// Rows handed to the merge at once.
 const BATCH_BYTES: usize = 256 << 10;
@@ -113,6 +113,8 @@ struct Producer {
     /// Undated events left out, per format.
     left_out: Vec<usize>,
     field_keys: BTreeSet<&'static str>,
+    /// Renders JSONL rows (the provenance's members once per input).
+    jsonl: jsonl::Writer,
     /// Stopped (the merge is gone, or an error was sent): events are dropped.
     stopped: bool,
 }
@@ -164,6 +166,7 @@ impl Producer {
             row: Vec::new(),
             left_out: vec![0; formats],
             field_keys: BTreeSet::new(),
+            jsonl: jsonl::Writer::default(),
             stopped: false,
         }
     }
@@ -237,14 +240,14 @@ impl Producer {
         let release = job.release;
         if release == Release::Now && !key.undated {
             // Rendered straight into the batch the merge receives.
-            let keys = &mut self.field_keys;
-            if let Err(err) = self.out.push_with(key, |row| render(row, e, &shared.formats, keys)) {
+            let (keys, jsonl) = (&mut self.field_keys, &mut self.jsonl);
+            if let Err(err) = self.out.push_with(key, |row| render(row, e, &shared.formats, keys, jsonl)) {
                 return self.fail(format!("cannot write a row: {err}"));
             }
             return self.released(key);
         }
         self.row.clear();
-        if let Err(err) = render(&mut self.row, e, &shared.formats, &mut self.field_keys) {
+        if let Err(err) = render(&mut self.row, e, &shared.formats, &mut self.field_keys, &mut self.jsonl) {
             return self.fail(format!("cannot write a row: {err}"));
         }
         let row: Box<[u8]> = self.row.as_slice().into();
@@ -356,6 +359,7 @@ fn render(
     e: &Event,
     formats: &[TimelineFormat],
     keys: &mut BTreeSet<&'static str>,
+    jsonl: &mut jsonl::Writer,
 ) -> std::io::Result<()> {
     for &format in formats {
         let at = out.len();
@@ -363,7 +367,7 @@ fn render(
         if e.time.is_some() || !format.dated_only() {
             match format {
                 TimelineFormat::Timesketch => timesketch_row(out, e, keys),
-                TimelineFormat::Jsonl => rows::jsonl_row(out, e),
+                TimelineFormat::Jsonl => rows::jsonl_row(jsonl, out, e),
                 format => rows::write_row(out, e, format)?,
             }
         }
