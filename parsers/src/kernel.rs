@@ -41,6 +41,7 @@ use nom::{
 };
 
 use crate::record::{FieldValue, RawTime, Record, Sink};
+use crate::scan;
 
 /// Source id of kernel records.
 pub const SOURCE: &str = "kernel";
@@ -405,13 +406,13 @@ fn oom_line(body: &str, hints: Hints) -> Option<KernelLine<'_>> {
 
 /// `constraint=…,nodemask=…,…,task_memcg=…,task=comm,pid=N,uid=N` (after `oom-kill:`).
 fn summary(rest: &str) -> Option<OomSummary<'_>> {
-    let (head, uid) = rest.rsplit_once(",uid=")?;
-    let (head, pid) = head.rsplit_once(",pid=")?;
-    let (head, task) = head.rsplit_once(",task=")?;
+    let (head, uid) = scan::rsplit_once(rest, ",uid=")?;
+    let (head, pid) = scan::rsplit_once(head, ",pid=")?;
+    let (head, task) = scan::rsplit_once(head, ",task=")?;
     let value = |key: &str, until: &[&str]| -> Option<&str> {
-        let start = head.find(key)? + key.len();
+        let start = scan::find(head, key)? + key.len();
         let v = &head[start..];
-        let end = until.iter().filter_map(|u| v.find(u)).min().unwrap_or(v.len());
+        let end = until.iter().filter_map(|u| scan::find(v, u)).min().unwrap_or(v.len());
         Some(&v[..end])
     };
     Some(OomSummary {
@@ -455,8 +456,7 @@ fn pid_comm(input: &str) -> Option<(u64, &str, &str)> {
 
 /// The integer that follows `key` somewhere in `s` (`-?digits`).
 fn int_after(s: &str, key: &str) -> Option<i64> {
-    // memchr's one-shot search: `str::find` builds a two-way searcher per call.
-    let at = memchr::memmem::find(s.as_bytes(), key.as_bytes())? + key.len();
+    let at = scan::find(s, key)? + key.len();
     let r: IResult<&str, &str> = recognize(pair(opt(char('-')), digit1))(&s[at..]);
     r.ok()?.1.parse().ok()
 }

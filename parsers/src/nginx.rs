@@ -75,7 +75,6 @@
 use std::borrow::Cow;
 
 use chrono::{NaiveDate, NaiveTime};
-use memchr::memmem;
 use nom::{
     bytes::complete::{tag, take_while1, take_while_m_n},
     character::complete::char,
@@ -666,16 +665,13 @@ impl<'a> ErrorLine<'a> {
 /// Splits an error message into its text and the `, client: …` context values.
 fn split_context(message: &str) -> (&str, [Option<(&'static str, &str)>; 7]) {
     let mut values = [None; 7];
-    let Some(start) = memmem::find(message.as_bytes(), b", client: ") else { return (message, values) };
+    let Some(start) = scan::find(message, ", client: ") else { return (message, values) };
     let text = &message[..start];
     let mut rest = &message[start..];
     for (i, (pat, key)) in CONTEXT.iter().enumerate() {
         let Some(after) = rest.strip_prefix(pat) else { continue };
-        let end = CONTEXT[i + 1..]
-            .iter()
-            .filter_map(|(p, _)| memmem::find(after.as_bytes(), p.as_bytes()))
-            .min()
-            .unwrap_or(after.len());
+        let end =
+            CONTEXT[i + 1..].iter().filter_map(|(p, _)| scan::find(after, p)).min().unwrap_or(after.len());
         let raw = &after[..end];
         let value = raw.strip_prefix('"').and_then(|v| v.strip_suffix('"')).unwrap_or(raw);
         values[i] = Some((*key, value));
