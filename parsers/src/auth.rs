@@ -266,6 +266,12 @@ impl<'a> AuthEvent<'a> {
         }
     }
 
+    /// The `key_type` and `fingerprint` of a login's `: TYPE FINGERPRINT` suffix, if any.
+    #[inline(always)]
+    fn key(self, key: Option<(&'a str, &'a str)>) -> Self {
+        self.opt_str("key_type", key.map(|k| k.0)).opt_str("fingerprint", key.map(|k| k.1))
+    }
+
     #[inline(always)]
     fn int(self, key: &'static str, value: i64) -> Self {
         self.push(key, FieldValue::Int(value))
@@ -578,13 +584,8 @@ fn accepted(input: &str) -> Res<'_, AuthEvent<'_>> {
     let (input, port) = preceded(tag(" port "), port)(input)?;
     let (input, _) = proto(input)?;
     let (input, key) = key_suffix(input)?;
-    let ev = AuthEvent::new(SSH_LOGIN)
-        .user(user)
-        .str("method", method)
-        .str("ip", ip)
-        .int("port", port)
-        .opt_str("key_type", key.map(|k| k.0))
-        .opt_str("fingerprint", key.map(|k| k.1));
+    let ev =
+        AuthEvent::new(SSH_LOGIN).user(user).str("method", method).str("ip", ip).int("port", port).key(key);
     Ok((input, ev))
 }
 
@@ -602,8 +603,7 @@ fn failed(input: &str) -> Res<'_, AuthEvent<'_>> {
         .str("ip", ip)
         .opt_int("port", port)
         .int("invalid_user", invalid.is_some() as i64)
-        .opt_str("key_type", key.map(|k| k.0))
-        .opt_str("fingerprint", key.map(|k| k.1));
+        .key(key);
     Ok((input, ev))
 }
 
@@ -1265,8 +1265,7 @@ fn read_accepted(body: &str) -> Option<AuthEvent<'_>> {
         .str("method", method)
         .str("ip", ip)
         .int("port", port)
-        .opt_str("key_type", key.map(|k| k.0))
-        .opt_str("fingerprint", key.map(|k| k.1));
+        .key(key);
     Some(ev)
 }
 
@@ -1288,8 +1287,7 @@ fn read_failed(body: &str) -> Option<AuthEvent<'_>> {
         .str("ip", ip)
         .int("port", port)
         .int("invalid_user", invalid as i64)
-        .opt_str("key_type", key.map(|k| k.0))
-        .opt_str("fingerprint", key.map(|k| k.1));
+        .key(key);
     Some(ev)
 }
 
