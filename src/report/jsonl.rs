@@ -18,9 +18,30 @@ use crate::event::{Event, Provenance, Value};
 /// `file` and `sha256` members — once per provenance instead of once per row.
 #[derive(Debug, Default)]
 pub struct Writer {
-    /// The provenance last written, its rendered `,"file":…,"line":` and, from `sha_at` on,
-    /// `,"sha256":…}`.
-    tail: Option<(Arc<Provenance>, Vec<u8>, usize)>,
+    /// The members of the provenance last written.
+    tail: Option<Tail>,
+}
+
+/// A provenance's members, rendered: `,"file":…,"line":` then, from `sha_at` on,
+/// `,"sha256":…}` (the row's line number goes between).
+#[derive(Debug)]
+struct Tail {
+    provenance: Arc<Provenance>,
+    bytes: Vec<u8>,
+    sha_at: usize,
+}
+
+impl Tail {
+    fn of(provenance: &Arc<Provenance>) -> Tail {
+        let mut bytes = b",\"file\":".to_vec();
+        string(&mut bytes, &provenance.file);
+        bytes.extend_from_slice(b",\"line\":");
+        let sha_at = bytes.len();
+        bytes.extend_from_slice(b",\"sha256\":");
+        string(&mut bytes, &provenance.sha256);
+        bytes.push(b'}');
+        Tail { provenance: Arc::clone(provenance), bytes, sha_at }
+    }
 }
 
 impl Writer {
@@ -53,26 +74,13 @@ impl Writer {
         string(out, &e.message);
         out.extend_from_slice(b",\"fields\":");
         fields(out, &e.fields);
-        let (tail, sha_at) = self.tail(&e.provenance);
-        out.extend_from_slice(&tail[..sha_at]);
-        unsigned(out, e.line);
-        out.extend_from_slice(&tail[sha_at..]);
-    }
-
-    /// The rendered members around `line` for `provenance` (see [`Writer::tail`]'s field).
-    fn tail(&mut self, provenance: &Arc<Provenance>) -> (&[u8], usize) {
-        if !self.tail.as_ref().is_some_and(|(known, ..)| Arc::ptr_eq(known, provenance)) {
-            let mut tail = b",\"file\":".to_vec();
-            string(&mut tail, &provenance.file);
-            tail.extend_from_slice(b",\"line\":");
-            let sha_at = tail.len();
-            tail.extend_from_slice(b",\"sha256\":");
-            string(&mut tail, &provenance.sha256);
-            tail.push(b'}');
-            self.tail = Some((Arc::clone(provenance), tail, sha_at));
+        if self.tail.as_ref().is_some_and(|t| !Arc::ptr_eq(&t.provenance, &e.provenance)) {
+            self.tail = None;
         }
-        let (_, tail, sha_at) = self.tail.as_ref().expect("set above");
-        (tail, *sha_at)
+        let tail = self.tail.get_or_insert_with(|| Tail::of(&e.provenance));
+        out.extend_from_slice(&tail.bytes[..tail.sha_at]);
+        unsigned(out, e.line);
+        out.extend_from_slice(&tail.bytes[tail.sha_at..]);
     }
 }
 
