@@ -1151,11 +1151,7 @@ fn fail(i: &str) -> nom::Err<nom::error::Error<&str>> {
 fn built<'i>(i: &'i str, y: i32, m: u32, d: u32, t: NaiveTime, z: Option<i32>) -> Res<'i, RawTime> {
     let date = NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| fail(i))?;
     let local = NaiveDateTime::new(date, t);
-    let time = match z {
-        Some(offset_secs) => RawTime::Exact { local, offset_secs },
-        None => RawTime::Local { local, file_offset: None },
-    };
-    Ok(("", time))
+    Ok(("", RawTime::written(local, z)))
 }
 
 /// `Tue, 17 Feb 2026 14:30:00 +0100`.

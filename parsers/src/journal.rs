@@ -804,11 +804,7 @@ fn stamp(line: &str) -> Option<Result<Stamp<'_>, &'static str>> {
                 return Some(Ok((rest, time, None, None)));
             }
             if let Ok((rest, (local, zone))) = iso_datetime(line) {
-                let time = match zone {
-                    Some(offset_secs) => RawTime::Exact { local, offset_secs },
-                    None => RawTime::Local { local, file_offset: None },
-                };
-                return Some(Ok((rest, time, None, None)));
+                return Some(Ok((rest, RawTime::written(local, zone), None, None)));
             }
             if iso_shaped(line) {
                 return Some(Err(REASON_BAD_TIME));

@@ -104,6 +104,15 @@ impl RawTime {
     pub fn exact(date: NaiveDate, time: NaiveTime, offset_secs: i32) -> RawTime {
         RawTime::Exact { local: date.and_time(time), offset_secs }
     }
+
+    /// A wall-clock time as the line writes it: exact with its offset (seconds east), local
+    /// when the line gives none.
+    pub fn written(local: NaiveDateTime, offset_secs: Option<i32>) -> RawTime {
+        match offset_secs {
+            Some(offset_secs) => RawTime::Exact { local, offset_secs },
+            None => RawTime::Local { local, file_offset: None },
+        }
+    }
 }
 
 /// A field value: what `fields` in the event contract may hold.

@@ -505,11 +505,7 @@ fn header(line: &str) -> Option<Header<'_>> {
         }
     }
     let (rest, time, iso) = if let Ok((rest, (local, zone))) = iso_datetime(after_pri) {
-        let time = match zone {
-            Some(offset_secs) => RawTime::Exact { local, offset_secs },
-            None => RawTime::Local { local, file_offset: None },
-        };
-        (rest, time, true)
+        (rest, RawTime::written(local, zone), true)
     } else {
         let (rest, (month, day, time)) = bsd_timestamp(after_pri).ok()?;
         // plaso's `Feb 29 01:15:43: --- …` has a colon after the time.
@@ -537,11 +533,7 @@ fn header(line: &str) -> Option<Header<'_>> {
 fn read_header(line: &str) -> Option<Header<'_>> {
     let (rest, time, iso) = if line.as_bytes().first()?.is_ascii_digit() {
         let (rest, (local, zone)) = iso_datetime(line).ok()?;
-        let time = match zone {
-            Some(offset_secs) => RawTime::Exact { local, offset_secs },
-            None => RawTime::Local { local, file_offset: None },
-        };
-        (rest, time, true)
+        (rest, RawTime::written(local, zone), true)
     } else {
         let (rest, (month, day, time)) = bsd_timestamp(line).ok()?;
         (rest, RawTime::NoYear { month, day, time }, false)
@@ -784,10 +776,7 @@ fn rfc5424(input: &str) -> Res<'_, Header<'_>> {
     let (input, _version) = terminated(take_while_m_n(1, 2, |c: char| c.is_ascii_digit()), char(' '))(input)?;
     let (input, time) = alt((
         map(char('-'), |_| RawTime::None),
-        map(iso_datetime, |(local, zone)| match zone {
-            Some(offset_secs) => RawTime::Exact { local, offset_secs },
-            None => RawTime::Local { local, file_offset: None },
-        }),
+        map(iso_datetime, |(local, zone)| RawTime::written(local, zone)),
     ))(input)?;
     let nil_or = |i| map(preceded(char(' '), take_till1(|c| c == ' ')), |t: &str| (t != "-").then_some(t))(i);
     let (input, (host, app, procid, msgid)) = tuple((nil_or, nil_or, nil_or, nil_or))(input)?;
